@@ -1,0 +1,98 @@
+#pragma once
+// The host's configuration: embedded defaults (config/switchboard.yaml, compiled in),
+// overlaid by an optional file, then environment variables, then command-line flags.
+// Every error names the key (and the variable it came from).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+namespace switchboard {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  int threads = 2;
+  std::size_t max_request_bytes = 16 * 1024 * 1024;  // hard cap on a whole request
+  std::string environment = "development";
+  std::string admin_token;  // empty: SWITCHBOARD_ADMIN_TOKEN, else a generated file
+  int drain_seconds = 30;
+  int workers = 16;        // threads for handlers that wait (framework tasks, plugin loads)
+  int worker_queue = 256;  // requests waiting for a worker before 503
+};
+
+struct PathsConfig {
+  std::string data_dir = "./data";
+  std::string plugin_dir;  // empty: found next to the executable
+  std::string config_dir;  // empty: found next to the executable or ./config
+};
+
+struct LoggingConfig {
+  std::string level = "info";
+  std::string file;  // empty: console only
+  std::size_t max_file_bytes = 10 * 1024 * 1024;
+  int max_files = 5;
+};
+
+struct StorageConfig {
+  std::string url;  // empty: sqlite in the data folder
+};
+
+// One plugin to load at start-up.
+struct PluginSpec {
+  std::string name;  // must match the plugin's own name
+  std::string file;  // relative to the plugin folder
+  nlohmann::json config = nlohmann::json::object();
+};
+
+// One configured upstream: a provider plugin plus where and how to reach it.
+struct ProviderInstanceConfig {
+  std::string name;
+  std::string display_name;  // shown by /api/provider
+  std::string plugin;
+  std::string base_url;
+  std::string api_key_env;  // name of the variable holding the key
+  std::string model;
+  std::vector<std::string> models;
+  std::map<std::string, std::string> headers;
+  std::string cost_model;
+  nlohmann::json options = nlohmann::json::object();
+};
+
+struct Config {
+  ServerConfig server;
+  PathsConfig paths;
+  LoggingConfig logging;
+  StorageConfig storage;
+  std::vector<PluginSpec> plugins;
+  std::vector<std::string> middleware;  // names, in the order requests pass through them
+  std::vector<ProviderInstanceConfig> providers;
+  std::string default_provider;
+};
+
+struct ConfigError {
+  std::string key;      // "server.port"
+  std::string message;  // "expected an integer from 1 to 65535, got \"abc\" (from SWITCHBOARD_PORT)"
+  std::string to_string() const { return key.empty() ? message : key + ": " + message; }
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// The process environment as a map.
+Environment process_environment();
+
+// Loads the configuration. `file` overlays the embedded defaults; `env` overrides both.
+tl::expected<Config, ConfigError> load_config(const std::optional<std::string>& file, const Environment& env);
+
+// The same from YAML text (for tests and `--config -`).
+tl::expected<Config, ConfigError> load_config_text(const std::string& yaml_text, const Environment& env);
+
+// The embedded defaults as YAML text.
+const std::string& embedded_default_config();
+
+}  // namespace switchboard

@@ -1,0 +1,35 @@
+#pragma once
+// The host's Prometheus registry, offered to plugins through HostServices::metrics().
+
+#include <memory>
+#include <string>
+
+#include <switchboard/plugin/host_services.hpp>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace switchboard {
+
+class MetricsRegistry final : public plugin::Metrics {
+ public:
+  MetricsRegistry();
+  ~MetricsRegistry() override;
+
+  std::shared_ptr<plugin::Counter> counter(const std::string& name, const std::string& help,
+                                           const plugin::MetricLabels& labels) override;
+  std::shared_ptr<plugin::Gauge> gauge(const std::string& name, const std::string& help,
+                                       const plugin::MetricLabels& labels) override;
+  std::shared_ptr<plugin::Histogram> histogram(const std::string& name, const std::string& help,
+                                               const plugin::MetricLabels& labels,
+                                               const std::vector<double>& buckets) override;
+
+  // The Prometheus text exposition of every metric.
+  std::string exposition() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+};
+
+}  // namespace switchboard

@@ -1,0 +1,142 @@
+#pragma once
+// Loaded plugins and the registry that swaps them while traffic flows.
+//
+// Every request takes a snapshot of the registry when it starts and finishes on the plugin
+// versions of that snapshot. Load, reload and unload build a new snapshot and swap it
+// atomically; a replaced version lives on until its last request lets go of it, and then
+// its instance is destroyed and its library unloaded (the instance's deleter holds it).
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include <switchboard/plugin/cost_model.hpp>
+#include <switchboard/plugin/framework.hpp>
+#include <switchboard/plugin/middleware.hpp>
+#include <switchboard/plugin/plugin.hpp>
+#include <switchboard/plugin/provider.hpp>
+
+namespace switchboard {
+
+class Logger;
+
+// One loaded version of a plugin.
+struct LoadedPlugin {
+  plugin::PluginKind kind{};
+  std::string name;
+  std::string version;
+  int api_major = 0;
+  int api_minor = 0;
+  std::string abi_tag;
+  std::string description;
+  std::filesystem::path file;          // as found in the plugin folder
+  std::filesystem::path private_copy;  // the copy actually loaded
+  std::string sha256;                  // of the file's bytes
+  std::chrono::system_clock::time_point loaded_at;
+  nlohmann::json config;
+  std::uint64_t generation = 0;  // increases with every load of any plugin
+
+  std::shared_ptr<plugin::Plugin> instance;  // its deleter unloads the library
+  // Exactly one of these is set, matching `kind`.
+  plugin::Framework* framework = nullptr;
+  plugin::Provider* provider = nullptr;
+  plugin::Middleware* middleware = nullptr;
+  plugin::CostModel* cost_model = nullptr;
+
+  // Requests currently holding a snapshot that contains this version.
+  mutable std::atomic<std::int64_t> in_flight{0};
+};
+
+using PluginPtr = std::shared_ptr<const LoadedPlugin>;
+
+// An immutable view of the registry at one moment.
+struct RegistrySnapshot {
+  std::vector<PluginPtr> plugins;
+  PluginPtr find(std::string_view name) const;
+};
+
+// A request's hold on one snapshot; counts the request as in flight on each version.
+class SnapshotLease {
+ public:
+  SnapshotLease() = default;
+  explicit SnapshotLease(std::shared_ptr<const RegistrySnapshot> snapshot);
+  ~SnapshotLease();
+  SnapshotLease(SnapshotLease&& other) noexcept;
+  SnapshotLease& operator=(SnapshotLease&& other) noexcept;
+  SnapshotLease(const SnapshotLease&) = delete;
+  SnapshotLease& operator=(const SnapshotLease&) = delete;
+
+  const RegistrySnapshot& operator*() const { return *snapshot_; }
+  const RegistrySnapshot* operator->() const { return snapshot_.get(); }
+  bool valid() const { return snapshot_ != nullptr; }
+
+ private:
+  void release();
+  std::shared_ptr<const RegistrySnapshot> snapshot_;
+};
+
+struct PluginError {
+  enum class Kind { not_found, duplicate, refused, invalid };
+  Kind kind;
+  std::string message;
+};
+
+// Makes the HostServices a plugin instance gets (one per loaded plugin).
+using ServicesFactory = std::function<std::shared_ptr<plugin::HostServices>(const std::string& plugin_name)>;
+
+class PluginRegistry {
+ public:
+  PluginRegistry(std::filesystem::path plugin_dir, std::filesystem::path private_dir, ServicesFactory services);
+  ~PluginRegistry();
+
+  std::shared_ptr<const RegistrySnapshot> snapshot() const { return current_.load(); }
+  SnapshotLease lease() const { return SnapshotLease(current_.load()); }
+
+  // Loads `file` (relative to the plugin folder, or absolute inside it) as plugin `name`
+  // (empty: the plugin's own name). Refuses duplicates and incompatible plugins.
+  tl::expected<PluginPtr, PluginError> load(const std::string& file, const std::string& name,
+                                            const nlohmann::json& config);
+  // Builds a new version beside the old one and swaps it in; the old one keeps serving
+  // its requests. Without `file`/`config` the current ones are used again.
+  tl::expected<PluginPtr, PluginError> reload(const std::string& name, const std::optional<std::string>& file,
+                                              const std::optional<nlohmann::json>& config);
+  tl::expected<void, PluginError> unload(const std::string& name);
+
+  // Every version still alive: the current ones, and replaced ones still draining.
+  struct VersionStatus {
+    PluginPtr plugin;
+    bool current;
+  };
+  std::vector<VersionStatus> versions() const;
+
+  // Opens `file` and checks it without keeping it (for `switchboard plugins check`).
+  static tl::expected<PluginPtr, PluginError> inspect(const std::filesystem::path& file,
+                                                      const std::filesystem::path& private_dir);
+
+  const std::filesystem::path& plugin_dir() const { return plugin_dir_; }
+
+ private:
+  tl::expected<std::filesystem::path, PluginError> resolve(const std::string& file) const;
+  tl::expected<PluginPtr, PluginError> build(const std::filesystem::path& file, const std::string& expected_name,
+                                             const nlohmann::json& config);
+  void publish(std::vector<PluginPtr> plugins);
+
+  std::filesystem::path plugin_dir_;
+  std::filesystem::path private_dir_;
+  ServicesFactory services_;
+  std::mutex mutate_;  // one load/reload/unload at a time
+  std::atomic<std::shared_ptr<const RegistrySnapshot>> current_;
+  mutable std::vector<std::weak_ptr<const LoadedPlugin>> retired_;  // replaced, maybe draining
+  mutable std::mutex retired_mutex_;
+};
+
+}  // namespace switchboard

@@ -1,0 +1,45 @@
+#pragma once
+// What a handler knows about the request it serves.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <switchboard/http_types.hpp>
+#include <switchboard/plugin_registry.hpp>
+
+namespace switchboard {
+
+// One priced LLM call made while serving a request.
+struct LlmCallRecord {
+  std::string provider;
+  std::string model;
+  plugin::Usage usage;
+  std::int64_t cost_nano_usd = 0;
+  double latency_ms = 0.0;
+};
+
+struct RequestContext {
+  const HttpRequest& request;
+  std::string request_id;
+  std::string transaction_guid;
+  const SnapshotLease& plugins;  // the registry as it was when the request started
+  std::chrono::steady_clock::time_point started;
+  std::vector<LlmCallRecord>* llm_calls = nullptr;  // filled by the host's LLM client
+};
+
+// The request the current thread serves (null outside one): how the LLM client, called
+// from inside a plugin, finds the request's snapshot and where to record its calls.
+const RequestContext* current_request();
+class CurrentRequestScope {
+ public:
+  explicit CurrentRequestScope(const RequestContext& context);
+  ~CurrentRequestScope();
+  CurrentRequestScope(const CurrentRequestScope&) = delete;
+  CurrentRequestScope& operator=(const CurrentRequestScope&) = delete;
+
+ private:
+  const RequestContext* previous_;
+};
+
+}  // namespace switchboard

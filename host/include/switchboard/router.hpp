@@ -1,0 +1,55 @@
+#pragma once
+// A small method+path router. Patterns are literal segments and "{name}" parameters.
+// A path that matches some route with another method is a 405 (with Allow), not a 404.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <switchboard/http_types.hpp>
+
+namespace switchboard {
+
+struct RequestContext;
+
+using PathParams = std::map<std::string, std::string, std::less<>>;
+using RouteHandler = std::function<HttpResponse(const RequestContext&, const PathParams&)>;
+
+// Where a route's handler runs: on the reactor thread (quick, never waits) or on the worker
+// pool (anything that may wait: LLM calls, loading a plugin).
+enum class RouteThread { reactor, worker };
+
+class Router {
+ public:
+  void add(std::string method, std::string_view pattern, RouteHandler handler,
+           RouteThread thread = RouteThread::reactor);
+
+  struct Match {
+    const RouteHandler* handler = nullptr;  // null: no route
+    std::string_view pattern;               // the matched route's pattern, for metrics
+    RouteThread thread = RouteThread::reactor;
+    PathParams params;
+    std::string allowed_methods;  // non-empty with a null handler: 405
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteInfo> routes() const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+    RouteThread thread;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace switchboard

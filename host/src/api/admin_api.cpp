@@ -1,0 +1,172 @@
+// The admin API for plugins. The admin token is checked by App::handle for all /admin/.
+#include <chrono>
+
+#include <switchboard/app.hpp>
+#include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/plugin_registry.hpp>
+#include <switchboard/request_context.hpp>
+
+#include "routes.hpp"
+
+namespace switchboard {
+namespace {
+
+Logger& audit() {
+  static Logger logger("admin");
+  return logger;
+}
+
+std::string iso_time(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+nlohmann::json describe(const LoadedPlugin& p, bool current) {
+  return {{"name", p.name},
+          {"kind", plugin::to_string(p.kind)},
+          {"version", p.version},
+          {"api_version", std::to_string(p.api_major) + "." + std::to_string(p.api_minor)},
+          {"description", p.description},
+          {"sha256", p.sha256},
+          {"path", p.file.string()},
+          {"private_copy", p.private_copy.string()},
+          {"loaded_at", iso_time(p.loaded_at)},
+          {"generation", p.generation},
+          {"state", current ? "active" : "draining"},
+          {"in_flight", p.in_flight.load()}};
+}
+
+int status_of(const PluginError& error) {
+  switch (error.kind) {
+    case PluginError::Kind::not_found:
+      return 404;
+    case PluginError::Kind::duplicate:
+      return 409;
+    case PluginError::Kind::refused:
+      return 422;
+    case PluginError::Kind::invalid:
+      return 400;
+  }
+  return 500;
+}
+
+const char* code_of(const PluginError& error) {
+  switch (error.kind) {
+    case PluginError::Kind::not_found:
+      return "NOT_FOUND";
+    case PluginError::Kind::duplicate:
+      return "CONFLICT";
+    case PluginError::Kind::refused:
+      return "PLUGIN_REFUSED";
+    case PluginError::Kind::invalid:
+      return "INVALID_REQUEST";
+  }
+  return "INTERNAL_ERROR";
+}
+
+HttpResponse failure(const RequestContext& context, const std::string& action, const std::string& name,
+                     const PluginError& error) {
+  audit().warn(
+      "admin action failed",
+      {{"action", action}, {"plugin", name}, {"reason", error.message}, {"client_ip", context.request.client_ip}});
+  return error_response(status_of(error), code_of(error), error.message, context.request_id);
+}
+
+// Optional text field; a present non-text value is an error.
+tl::expected<std::optional<std::string>, HttpResponse> optional_text(const RequestContext& context,
+                                                                     const nlohmann::json& body, const char* key) {
+  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+  if (!body[key].is_string() || body[key].get<std::string>().empty()) {
+    return tl::unexpected(error_response(400, "INVALID_REQUEST", std::string("\"") + key + "\" must be non-empty text",
+                                         context.request_id));
+  }
+  return body[key].get<std::string>();
+}
+
+tl::expected<std::optional<nlohmann::json>, HttpResponse> optional_config(const RequestContext& context,
+                                                                          const nlohmann::json& body) {
+  if (!body.contains("config") || body["config"].is_null()) return std::nullopt;
+  if (!body["config"].is_object()) {
+    return tl::unexpected(error_response(400, "INVALID_REQUEST", "\"config\" must be an object", context.request_id));
+  }
+  return body["config"];
+}
+
+}  // namespace
+
+void add_admin_routes(Router& router, App& app) {
+  router.add("GET", "/admin/plugins", [&app](const RequestContext&, const PathParams&) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& version : app.registry().versions()) list.push_back(describe(*version.plugin, version.current));
+    return json_response(200, {{"plugins", list}});
+  });
+
+  router.add(
+      "POST", "/admin/plugins",
+      [&app](const RequestContext& context, const PathParams&) {
+        auto body = json_object_body(context);
+        if (!body) return body.error();
+        auto file = optional_text(context, *body, "file");
+        if (!file) return file.error();
+        if (!*file) return error_response(400, "INVALID_REQUEST", "\"file\" is required", context.request_id);
+        auto name = optional_text(context, *body, "name");
+        if (!name) return name.error();
+        auto config = optional_config(context, *body);
+        if (!config) return config.error();
+        auto loaded = app.registry().load(**file, name->value_or(""), config->value_or(nlohmann::json::object()));
+        if (!loaded) return failure(context, "load", name->value_or(**file), loaded.error());
+        audit().info("plugin loaded by admin", {{"action", "load"},
+                                                {"plugin", (*loaded)->name},
+                                                {"version", (*loaded)->version},
+                                                {"client_ip", context.request.client_ip}});
+        return json_response(201, describe(**loaded, true));
+      },
+      RouteThread::worker);
+
+  router.add(
+      "POST", "/admin/plugins/{name}/reload",
+      [&app](const RequestContext& context, const PathParams& params) {
+        const std::string& name = params.find("name")->second;
+        auto body = json_object_body(context, /*empty_ok=*/true);
+        if (!body) return body.error();
+        auto file = optional_text(context, *body, "file");
+        if (!file) return file.error();
+        auto config = optional_config(context, *body);
+        if (!config) return config.error();
+        auto previous = context.plugins->find(name);
+        const auto started = std::chrono::steady_clock::now();
+        auto reloaded = app.registry().reload(name, *file, *config);
+        const double took_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        if (!reloaded) return failure(context, "reload", name, reloaded.error());
+        audit().info("plugin reloaded by admin", {{"action", "reload"},
+                                                  {"plugin", name},
+                                                  {"version", (*reloaded)->version},
+                                                  {"reload_ms", took_ms},
+                                                  {"client_ip", context.request.client_ip}});
+        auto out = describe(**reloaded, true);
+        out["previous_version"] = previous ? previous->version : "";
+        out["reload_ms"] = took_ms;
+        return json_response(200, out);
+      },
+      RouteThread::worker);
+
+  router.add(
+      "DELETE", "/admin/plugins/{name}",
+      [&app](const RequestContext& context, const PathParams& params) {
+        const std::string& name = params.find("name")->second;
+        auto removed = app.registry().unload(name);
+        if (!removed) return failure(context, "unload", name, removed.error());
+        audit().info("plugin unloaded by admin",
+                     {{"action", "unload"}, {"plugin", name}, {"client_ip", context.request.client_ip}});
+        return json_response(200, {{"unloaded", name}});
+      },
+      RouteThread::worker);
+}
+
+}  // namespace switchboard

@@ -1,0 +1,25 @@
+#pragma once
+// Each API area registers its routes on the router.
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include <switchboard/http_types.hpp>
+
+namespace switchboard {
+
+class App;
+class Router;
+struct RequestContext;
+
+void add_health_routes(Router& router, App& app);
+void add_admin_routes(Router& router, App& app);
+void add_framework_routes(Router& router, App& app);
+
+// The request body as a JSON object; an empty body is `{}` when `empty_ok`.
+// Anything else answers 400 INVALID_JSON / INVALID_REQUEST.
+tl::expected<nlohmann::json, HttpResponse> json_object_body(const RequestContext& context, bool empty_ok = false);
+
+}  // namespace switchboard

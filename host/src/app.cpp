@@ -1,0 +1,288 @@
+#include <switchboard/app.hpp>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/metrics.hpp>
+#include <switchboard/plugin_registry.hpp>
+#include <switchboard/request_context.hpp>
+#include <switchboard/request_id.hpp>
+#include <switchboard/worker_pool.hpp>
+
+#include "api/routes.hpp"
+#include "constant_time.hpp"
+#include "llm_client.hpp"
+#include "memory_kv.hpp"
+#include "plugin_services.hpp"
+
+namespace switchboard {
+namespace fs = std::filesystem;
+namespace {
+
+Logger& log() {
+  static Logger logger("http");
+  return logger;
+}
+
+fs::path executable_dir() {
+  std::error_code error;
+  auto exe = fs::read_symlink("/proc/self/exe", error);
+  return error ? fs::current_path() : exe.parent_path();
+}
+
+fs::path first_existing(std::initializer_list<fs::path> candidates) {
+  std::error_code error;
+  for (const auto& candidate : candidates) {
+    if (fs::is_directory(candidate, error)) return fs::weakly_canonical(candidate, error);
+  }
+  return *candidates.begin();
+}
+
+// Header values with line breaks would split the response: never let one through.
+bool header_is_safe(const std::pair<std::string, std::string>& header) {
+  auto clean = [](const std::string& s) { return s.find_first_of("\r\n") == std::string::npos; };
+  return !header.first.empty() && clean(header.first) && clean(header.second);
+}
+
+}  // namespace
+
+struct HttpMetrics {
+  explicit HttpMetrics(MetricsRegistry& registry) : registry_(registry) {
+    active = registry.gauge("switchboard_http_requests_active", "HTTP requests being served", {});
+  }
+  void record(const std::string& method, std::string_view route, int status, double seconds) {
+    std::string key = method + ' ' + std::string(route) + ' ' + std::to_string(status);
+    std::shared_ptr<plugin::Counter> counter;
+    std::shared_ptr<plugin::Histogram> latency;
+    {
+      std::lock_guard lock(mutex_);
+      auto& slot = counters_[key];
+      if (!slot) {
+        slot =
+            registry_.counter("switchboard_http_requests_total", "HTTP requests answered",
+                              {{"method", method}, {"route", std::string(route)}, {"status", std::to_string(status)}});
+      }
+      counter = slot;
+      auto& histogram = latencies_[method + ' ' + std::string(route)];
+      if (!histogram) {
+        histogram =
+            registry_.histogram("switchboard_http_request_duration_seconds", "Time to answer HTTP requests",
+                                {{"method", method}, {"route", std::string(route)}},
+                                {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
+      }
+      latency = histogram;
+    }
+    counter->increment();
+    latency->observe(seconds);
+  }
+  std::shared_ptr<plugin::Gauge> active;
+
+ private:
+  MetricsRegistry& registry_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<plugin::Counter>> counters_;
+  std::unordered_map<std::string, std::shared_ptr<plugin::Histogram>> latencies_;
+};
+
+ResolvedPaths resolve_paths(const Config& config) {
+  const fs::path exe = executable_dir();
+  ResolvedPaths paths;
+  paths.data_dir = config.paths.data_dir;
+  paths.plugin_dir = config.paths.plugin_dir.empty()
+                         ? first_existing({exe / "../plugins", exe / "../lib/switchboard/plugins", "build/plugins"})
+                         : fs::path(config.paths.plugin_dir);
+  paths.config_dir =
+      config.paths.config_dir.empty()
+          ? first_existing({fs::current_path() / "config", exe / "../../config", exe / "../share/switchboard/config"})
+          : fs::path(config.paths.config_dir);
+  return paths;
+}
+
+App::App(Config config, ResolvedPaths paths, std::string admin_token)
+    : config_(std::move(config)),
+      paths_(std::move(paths)),
+      admin_token_(std::move(admin_token)),
+      started_at_(std::chrono::steady_clock::now()),
+      metrics_(std::make_unique<MetricsRegistry>()),
+      kv_(std::make_unique<MemoryKeyValueStore>()),
+      llm_(std::make_unique<HostLlmClient>(config_)) {
+  // Private copies of loaded plugins live in a folder of this process, removed on exit.
+  const fs::path private_dir = paths_.data_dir / "plugin-copies" / std::to_string(::getpid());
+  registry_ = std::make_unique<PluginRegistry>(
+      paths_.plugin_dir, private_dir, [this](const std::string& name) -> std::shared_ptr<plugin::HostServices> {
+        return std::make_shared<PluginServices>(name, paths_.config_dir.string(), *metrics_, *kv_, *llm_);
+      });
+  llm_->attach(*registry_);
+  http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
+  workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
+                                          static_cast<std::size_t>(config_.server.worker_queue));
+  add_routes();
+}
+
+App::~App() {
+  workers_->shutdown();
+  registry_.reset();
+  std::error_code ignored;
+  fs::remove_all(paths_.data_dir / "plugin-copies" / std::to_string(::getpid()), ignored);
+}
+
+int App::load_configured_plugins() {
+  int refused = 0;
+  for (const auto& spec : config_.plugins) {
+    auto loaded = registry_->load(spec.file, spec.name, spec.config);
+    if (!loaded) ++refused;  // already logged with its reason
+  }
+  return refused;
+}
+
+void App::add_routes() {
+  add_health_routes(router_, *this);
+  add_admin_routes(router_, *this);
+  add_framework_routes(router_, *this);
+  router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics_->exposition();
+    return response;
+  });
+}
+
+// One request on its way through the host; shared with the worker that runs its handler.
+struct App::Exchange {
+  Exchange(HttpRequest incoming, SnapshotLease snapshot)
+      : request(std::move(incoming)),
+        lease(std::move(snapshot)),
+        context{request,
+                accept_or_generate_request_id(request.header("X-Request-ID")),
+                new_uuid(),
+                lease,
+                std::chrono::steady_clock::now(),
+                &llm_calls},
+        info{request.method,      request.path,      request.query,     request.headers,
+             request.body.size(), request.client_ip, context.request_id} {}
+
+  HttpRequest request;
+  SnapshotLease lease;
+  std::vector<LlmCallRecord> llm_calls;
+  RequestContext context;
+  plugin::HttpRequestInfo info;
+  std::vector<plugin::Middleware*> chain;
+  std::size_t middleware_ran = 0;
+  std::string_view route = "unmatched";
+};
+
+void App::handle(HttpRequest request, Responder respond) {
+  auto exchange = std::make_shared<Exchange>(std::move(request), registry_->lease());
+  logging::ScopedContext log_context({exchange->context.request_id, exchange->context.transaction_guid});
+  CurrentRequestScope current(exchange->context);
+  http_metrics_->active->add(1);
+
+  if (auto early = before_handler(*exchange)) return finish(*exchange, std::move(*early), respond);
+  const std::string& request_id = exchange->context.request_id;
+  auto match = router_.match(exchange->request.method, exchange->request.path);
+  if (!match.handler && !match.allowed_methods.empty()) {
+    auto response = error_response(
+        405, "METHOD_NOT_ALLOWED",
+        "method " + exchange->request.method + " is not allowed on " + exchange->request.path, request_id);
+    response.set_header("Allow", match.allowed_methods);
+    return finish(*exchange, std::move(response), respond);
+  }
+  if (!match.handler) {
+    return finish(*exchange,
+                  error_response(404, "NOT_FOUND",
+                                 "no route for " + exchange->request.method + " " + exchange->request.path, request_id),
+                  respond);
+  }
+  exchange->route = match.pattern;
+  if (match.thread == RouteThread::reactor) {
+    return finish(*exchange, run_handler(*exchange, *match.handler, match.params), respond);
+  }
+  const bool queued = workers_->try_submit(
+      [this, exchange, handler = match.handler, params = std::move(match.params), respond]() mutable {
+        logging::ScopedContext worker_log({exchange->context.request_id, exchange->context.transaction_guid});
+        CurrentRequestScope worker_current(exchange->context);
+        finish(*exchange, run_handler(*exchange, *handler, params), respond);
+      });
+  if (!queued) {
+    auto response = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", request_id);
+    response.set_header("Retry-After", "1");
+    finish(*exchange, std::move(response), respond);
+  }
+}
+
+std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
+  const auto& context = exchange.context;
+  for (const auto& name : config_.middleware) {
+    if (auto p = exchange.lease->find(name); p && p->middleware) exchange.chain.push_back(p->middleware);
+  }
+  for (; exchange.middleware_ran < exchange.chain.size();) {
+    auto* middleware = exchange.chain[exchange.middleware_ran++];
+    try {
+      if (auto reply = middleware->on_request(exchange.info)) {
+        auto response = error_response(reply->status, reply->code, reply->message, context.request_id);
+        for (auto& header : reply->headers) response.set_header(header.first, header.second);
+        return response;
+      }
+    } catch (const std::exception& e) {
+      // A failing middleware may be the one that guards the door: fail closed.
+      log().error("middleware threw", {{"error", e.what()}});
+      return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
+    }
+  }
+  if (exchange.request.path.starts_with("/admin/")) {
+    // Admin routes always need the admin token, whatever middleware is loaded.
+    auto authorization = exchange.request.header("Authorization");
+    if (!authorization || !authorization->starts_with("Bearer ") || authorization->size() == 7) {
+      auto response = error_response(401, "UNAUTHORIZED", "admin token required (Authorization: Bearer <token>)",
+                                     context.request_id);
+      response.set_header("WWW-Authenticate", "Bearer");
+      return response;
+    }
+    if (!constant_time_equals(authorization->substr(7), admin_token_)) {
+      log().warn("admin token rejected", {{"client_ip", exchange.request.client_ip}, {"path", exchange.request.path}});
+      return error_response(403, "FORBIDDEN", "invalid admin token", context.request_id);
+    }
+  }
+  return std::nullopt;
+}
+
+HttpResponse App::run_handler(Exchange& exchange, const RouteHandler& handler, const PathParams& params) {
+  try {
+    return handler(exchange.context, params);
+  } catch (const std::exception& e) {
+    log().error("handler threw", {{"route", std::string(exchange.route)}, {"error", e.what()}});
+    return error_response(500, "INTERNAL_ERROR", "internal error", exchange.context.request_id);
+  }
+}
+
+void App::finish(Exchange& exchange, HttpResponse response, const Responder& respond) {
+  for (std::size_t i = exchange.middleware_ran; i-- > 0;) {
+    try {
+      exchange.chain[i]->on_response(exchange.info, response.status, response.headers);
+    } catch (const std::exception& e) {
+      log().error("middleware threw on response", {{"error", e.what()}});
+    }
+  }
+  std::erase_if(response.headers, [](const auto& header) { return !header_is_safe(header); });
+  response.set_header("X-Request-ID", exchange.context.request_id);
+  response.set_header("X-Transaction-GUID", exchange.context.transaction_guid);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - exchange.context.started).count();
+  http_metrics_->record(exchange.request.method, exchange.route, response.status, seconds);
+  http_metrics_->active->add(-1);
+  if (log().enabled(LogLevel::debug)) {
+    log().log(LogLevel::debug, "request served",
+              {{"method", exchange.request.method},
+               {"path", exchange.request.path},
+               {"status", response.status},
+               {"duration_ms", seconds * 1000.0},
+               {"client_ip", exchange.request.client_ip}});
+  }
+  respond(std::move(response));
+}
+
+}  // namespace switchboard

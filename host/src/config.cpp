@@ -1,0 +1,434 @@
+#include <switchboard/config.hpp>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+extern char** environ;
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+
+// Plain YAML scalars become booleans, numbers or null; quoted ones stay strings.
+json scalar_to_json(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!") return text;  // quoted
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  if (text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
+  if (!text.empty()) {
+    std::size_t used = 0;
+    try {
+      long long integer = std::stoll(text, &used, 10);
+      if (used == text.size()) return integer;
+      double real = std::stod(text, &used);
+      if (used == text.size()) return real;
+    } catch (const std::exception&) {
+    }
+  }
+  return text;
+}
+
+json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      return scalar_to_json(node);
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(yaml_to_json(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& item : node) out[item.first.as<std::string>()] = yaml_to_json(item.second);
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+tl::expected<json, ConfigError> parse_yaml(const std::string& text, const std::string& origin) {
+  try {
+    json doc = yaml_to_json(YAML::Load(text));
+    if (doc.is_null()) return json::object();
+    if (!doc.is_object()) return tl::unexpected(ConfigError{"", origin + ": the top level must be a map"});
+    return doc;
+  } catch (const YAML::Exception& e) {
+    return tl::unexpected(ConfigError{"", origin + ": invalid YAML: " + e.what()});
+  }
+}
+
+// Maps merge key by key; anything else (lists included) is replaced by the overlay.
+void merge_into(json& base, const json& overlay) {
+  for (auto it = overlay.begin(); it != overlay.end(); ++it) {
+    if (it->is_object() && base.contains(it.key()) && base[it.key()].is_object()) {
+      merge_into(base[it.key()], *it);
+    } else {
+      base[it.key()] = *it;
+    }
+  }
+}
+
+// An environment value read as a YAML scalar, so "8080" is a number and "true" a boolean.
+json env_scalar(const std::string& value) {
+  if (value.empty()) return std::string();
+  try {
+    YAML::Node node = YAML::Load(value);
+    if (node.IsScalar()) return scalar_to_json(node);
+  } catch (const YAML::Exception&) {
+  }
+  return value;
+}
+
+// Where each overridden key came from, to name the variable in errors.
+using Origins = std::map<std::string, std::string>;
+
+void set_path(json& doc, const std::string& dotted, json value) {
+  json* node = &doc;
+  std::stringstream parts(dotted);
+  std::string part;
+  while (std::getline(parts, part, '.')) {
+    if (!node->is_object()) *node = json::object();
+    node = &(*node)[part];
+  }
+  *node = std::move(value);
+}
+
+void apply_environment(json& doc, const Environment& env, Origins& origins) {
+  static const std::map<std::string, std::string> named = {
+      {"SWITCHBOARD_HOST", "server.host"},
+      {"SWITCHBOARD_PORT", "server.port"},
+      {"SWITCHBOARD_THREADS", "server.threads"},
+      {"SWITCHBOARD_ENVIRONMENT", "server.environment"},
+      {"SWITCHBOARD_ADMIN_TOKEN", "server.admin_token"},
+      {"SWITCHBOARD_DATA_DIR", "paths.data_dir"},
+      {"SWITCHBOARD_PLUGIN_DIR", "paths.plugin_dir"},
+      {"SWITCHBOARD_CONFIG_DIR", "paths.config_dir"},
+      {"SWITCHBOARD_LOG_FILE", "logging.file"},
+      {"SWITCHBOARD_LOG_LEVEL", "logging.level"},
+      {"LOG_LEVEL", "logging.level"},
+      {"DATABASE_URL", "storage.url"},
+  };
+  for (const auto& [variable, key] : named) {
+    auto it = env.find(variable);
+    if (it == env.end()) continue;
+    // Values are read as YAML scalars so numbers stay numbers; the admin token stays text.
+    json value = key == "server.admin_token" ? json(it->second) : env_scalar(it->second);
+    set_path(doc, key, value);
+    origins[key] = variable;
+  }
+  // SWITCHBOARD__a__b=value sets a.b (any key, for everything without a named variable).
+  for (const auto& [variable, value] : env) {
+    static const std::string prefix = "SWITCHBOARD__";
+    if (variable.rfind(prefix, 0) != 0 || variable.size() == prefix.size()) continue;
+    std::string key = variable.substr(prefix.size());
+    for (std::size_t at = key.find("__"); at != std::string::npos; at = key.find("__", at + 1)) {
+      key.replace(at, 2, ".");
+    }
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    set_path(doc, key, env_scalar(value));
+    origins[key] = variable;
+  }
+}
+
+// The seeds' PROVIDER_* variables describe the default provider instance: with a base URL
+// it is an OpenAI-compatible upstream; without one they only rename the mock.
+void apply_provider_environment(json& doc, const Environment& env, Origins& origins) {
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+  auto base_url = get("PROVIDER_API_BASE_URL");
+  auto model = get("PROVIDER_MODEL");
+  auto name = get("PROVIDER_NAME");
+  if (!base_url && !model && !name) return;
+  if (base_url) {
+    json instance = {{"name", "default"},
+                     {"display_name", name.value_or("OpenAI-compatible")},
+                     {"plugin", "openai"},
+                     {"base_url", *base_url},
+                     {"api_key_env", "PROVIDER_API_KEY"},
+                     {"model", model.value_or("")},
+                     {"cost_model", "price-table"}};
+    doc["providers"] = json::array({instance});
+    doc["default_provider"] = "default";
+    origins["providers"] = "PROVIDER_API_BASE_URL";
+    return;
+  }
+  for (auto& instance : doc["providers"]) {
+    if (instance.value("name", "") != doc.value("default_provider", "")) continue;
+    if (model) instance["model"] = *model;
+    if (name) instance["display_name"] = *name;
+  }
+}
+
+class Reader {
+ public:
+  Reader(const json& doc, const Origins& origins) : doc_(doc), origins_(origins) {}
+
+  std::optional<ConfigError> error;
+
+  const json* find(const std::string& key) const {
+    const json* node = &doc_;
+    std::stringstream parts(key);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+      if (!node->is_object() || !node->contains(part)) return nullptr;
+      node = &(*node)[part];
+    }
+    return node;
+  }
+
+  void fail(const std::string& key, const std::string& message) {
+    if (error) return;
+    std::string text = message;
+    for (const auto& [origin_key, variable] : origins_) {
+      if (key == origin_key || key.rfind(origin_key + ".", 0) == 0 || key.rfind(origin_key + "[", 0) == 0) {
+        text += " (from " + variable + ")";
+        break;
+      }
+    }
+    error = ConfigError{key, text};
+  }
+
+  void string(const std::string& key, std::string& out) {
+    const json* node = find(key);
+    if (!node || node->is_null()) return;
+    if (node->is_string())
+      out = node->get<std::string>();
+    else if (node->is_number() || node->is_boolean())
+      out = node->dump();
+    else
+      fail(key, "expected text, got " + node->dump());
+  }
+
+  template <class Int>
+  void integer(const std::string& key, Int& out, long long min, long long max) {
+    const json* node = find(key);
+    if (!node || node->is_null()) return;
+    if (!node->is_number_integer() || node->get<long long>() < min || node->get<long long>() > max) {
+      fail(key,
+           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + node->dump());
+      return;
+    }
+    out = static_cast<Int>(node->get<long long>());
+  }
+
+  void one_of(const std::string& key, std::string& out, const std::set<std::string>& allowed) {
+    string(key, out);
+    if (!allowed.count(out)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(key, "expected one of " + list + ", got \"" + out + "\"");
+    }
+  }
+
+  void strings(const std::string& key, std::vector<std::string>& out) {
+    const json* node = find(key);
+    if (!node || node->is_null()) return;
+    if (!node->is_array()) return fail(key, "expected a list of text, got " + node->dump());
+    out.clear();
+    for (std::size_t i = 0; i < node->size(); ++i) {
+      if (!(*node)[i].is_string())
+        return fail(key + "[" + std::to_string(i) + "]", "expected text, got " + (*node)[i].dump());
+      out.push_back((*node)[i].get<std::string>());
+    }
+  }
+
+ private:
+  const json& doc_;
+  const Origins& origins_;
+};
+
+void read_plugins(Reader& reader, Config& config) {
+  const json* list = reader.find("plugins");
+  if (!list || list->is_null()) return;
+  if (!list->is_array()) return reader.fail("plugins", "expected a list of plugins");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string at = "plugins[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return reader.fail(at, "expected a map with name and file");
+    PluginSpec spec;
+    if (!item.contains("file") || !item["file"].is_string() || item["file"].get<std::string>().empty())
+      return reader.fail(at + ".file", "required: the plugin's .so file, relative to the plugin folder");
+    spec.file = item["file"];
+    if (!item.contains("name") || !item["name"].is_string() || item["name"].get<std::string>().empty())
+      return reader.fail(at + ".name", "required: the plugin's name");
+    spec.name = item["name"];
+    if (!names.insert(spec.name).second)
+      return reader.fail(at + ".name", "duplicate plugin name \"" + spec.name + "\"");
+    if (item.contains("config") && !item["config"].is_null()) {
+      if (!item["config"].is_object()) return reader.fail(at + ".config", "expected a map");
+      spec.config = item["config"];
+    }
+    if (item.contains("enabled") && item["enabled"] == false) continue;
+    config.plugins.push_back(std::move(spec));
+  }
+}
+
+void read_providers(Reader& reader, Config& config) {
+  const json* list = reader.find("providers");
+  if (!list || list->is_null()) return;
+  if (!list->is_array()) return reader.fail("providers", "expected a list of provider instances");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string at = "providers[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return reader.fail(at, "expected a map with name and plugin");
+    ProviderInstanceConfig instance;
+    for (const char* required : {"name", "plugin"}) {
+      if (!item.contains(required) || !item[required].is_string() || item[required].get<std::string>().empty())
+        return reader.fail(at + "." + required, "required text");
+    }
+    instance.name = item["name"];
+    instance.plugin = item["plugin"];
+    if (!names.insert(instance.name).second)
+      return reader.fail(at + ".name", "duplicate provider instance \"" + instance.name + "\"");
+    auto text = [&](const char* key, std::string& out) {
+      if (!item.contains(key) || item[key].is_null()) return true;
+      if (!item[key].is_string()) {
+        reader.fail(at + "." + key, "expected text, got " + item[key].dump());
+        return false;
+      }
+      out = item[key];
+      return true;
+    };
+    if (!text("display_name", instance.display_name) || !text("base_url", instance.base_url) ||
+        !text("api_key_env", instance.api_key_env) || !text("model", instance.model) ||
+        !text("cost_model", instance.cost_model))
+      return;
+    if (instance.display_name.empty()) instance.display_name = instance.name;
+    if (item.contains("models")) {
+      if (!item["models"].is_array()) return reader.fail(at + ".models", "expected a list of model names");
+      for (const auto& m : item["models"]) {
+        if (!m.is_string()) return reader.fail(at + ".models", "expected a list of model names");
+        instance.models.push_back(m);
+      }
+    }
+    if (item.contains("headers")) {
+      if (!item["headers"].is_object()) return reader.fail(at + ".headers", "expected a map of header names to values");
+      for (auto it = item["headers"].begin(); it != item["headers"].end(); ++it) {
+        if (!it->is_string()) return reader.fail(at + ".headers." + it.key(), "expected text");
+        instance.headers[it.key()] = *it;
+      }
+    }
+    if (item.contains("options")) {
+      if (!item["options"].is_object()) return reader.fail(at + ".options", "expected a map");
+      instance.options = item["options"];
+    }
+    config.providers.push_back(std::move(instance));
+  }
+}
+
+tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
+  Origins origins;
+  apply_environment(doc, env, origins);
+  apply_provider_environment(doc, env, origins);
+
+  static const std::set<std::string> known_sections = {"server",  "paths",      "logging",   "storage",
+                                                       "plugins", "middleware", "providers", "default_provider"};
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    if (!known_sections.count(it.key())) {
+      std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
+      return tl::unexpected(ConfigError{it.key(), "unknown section" + variable});
+    }
+  }
+
+  Config config;
+  Reader reader(doc, origins);
+  reader.string("server.host", config.server.host);
+  reader.integer("server.port", config.server.port, 0, 65535);
+  reader.integer("server.threads", config.server.threads, 1, 256);
+  reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
+  reader.string("server.environment", config.server.environment);
+  reader.string("server.admin_token", config.server.admin_token);
+  reader.integer("server.drain_seconds", config.server.drain_seconds, 0, 3600);
+  reader.integer("server.workers", config.server.workers, 1, 4096);
+  reader.integer("server.worker_queue", config.server.worker_queue, 0, 1000000);
+  reader.string("paths.data_dir", config.paths.data_dir);
+  reader.string("paths.plugin_dir", config.paths.plugin_dir);
+  reader.string("paths.config_dir", config.paths.config_dir);
+  reader.one_of("logging.level", config.logging.level, {"trace", "debug", "info", "warn", "error"});
+  reader.string("logging.file", config.logging.file);
+  reader.integer("logging.max_file_bytes", config.logging.max_file_bytes, 1024, 1LL << 40);
+  reader.integer("logging.max_files", config.logging.max_files, 1, 1000);
+  reader.string("storage.url", config.storage.url);
+  reader.strings("middleware", config.middleware);
+  reader.string("default_provider", config.default_provider);
+  if (!reader.error) read_plugins(reader, config);
+  if (!reader.error) read_providers(reader, config);
+  if (reader.error) return tl::unexpected(*reader.error);
+
+  if (config.server.host.empty()) return tl::unexpected(ConfigError{"server.host", "must not be empty"});
+  if (!config.server.admin_token.empty() && config.server.admin_token.size() < 16)
+    return tl::unexpected(ConfigError{"server.admin_token", "must be at least 16 characters"});
+  if (!config.storage.url.empty() && config.storage.url.rfind("sqlite://", 0) != 0 &&
+      config.storage.url.rfind("postgresql://", 0) != 0 && config.storage.url.rfind("postgres://", 0) != 0)
+    return tl::unexpected(
+        ConfigError{"storage.url", "expected sqlite:///path or postgresql://…" +
+                                       (origins.count("storage.url") ? " (from DATABASE_URL)" : std::string())});
+  for (std::size_t i = 0; i < config.middleware.size(); ++i) {
+    bool known = false;
+    for (const auto& p : config.plugins) known = known || p.name == config.middleware[i];
+    if (!known)
+      return tl::unexpected(ConfigError{"middleware[" + std::to_string(i) + "]",
+                                        "\"" + config.middleware[i] + "\" is not among the plugins to load"});
+  }
+  if (!config.default_provider.empty()) {
+    bool known = false;
+    for (const auto& p : config.providers) known = known || p.name == config.default_provider;
+    if (!known)
+      return tl::unexpected(
+          ConfigError{"default_provider", "\"" + config.default_provider + "\" is not a configured provider instance"});
+  } else if (!config.providers.empty()) {
+    config.default_provider = config.providers.front().name;
+  }
+  return config;
+}
+
+}  // namespace
+
+Environment process_environment() {
+  Environment env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string text(*entry);
+    auto eq = text.find('=');
+    if (eq != std::string::npos) env.emplace(text.substr(0, eq), text.substr(eq + 1));
+  }
+  return env;
+}
+
+tl::expected<Config, ConfigError> load_config_text(const std::string& yaml_text, const Environment& env) {
+  auto defaults = parse_yaml(embedded_default_config(), "embedded defaults");
+  if (!defaults) return tl::unexpected(defaults.error());
+  auto overlay = parse_yaml(yaml_text, "configuration");
+  if (!overlay) return tl::unexpected(overlay.error());
+  merge_into(*defaults, *overlay);
+  return build(std::move(*defaults), env);
+}
+
+tl::expected<Config, ConfigError> load_config(const std::optional<std::string>& file, const Environment& env) {
+  std::string text;
+  if (file) {
+    std::ifstream in(*file);
+    if (!in) return tl::unexpected(ConfigError{"", "cannot read configuration file " + *file});
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    auto parsed = parse_yaml(text, *file);
+    if (!parsed) return tl::unexpected(parsed.error());
+  }
+  return load_config_text(text, env);
+}
+
+}  // namespace switchboard

@@ -1,0 +1,122 @@
+#include "llm_client.hpp"
+
+#include <chrono>
+#include <cstdlib>
+
+#include <switchboard/log.hpp>
+#include <switchboard/plugin_registry.hpp>
+#include <switchboard/request_context.hpp>
+
+namespace switchboard {
+namespace {
+
+using plugin::LlmError;
+
+Logger& log() {
+  static Logger logger("llm");
+  return logger;
+}
+
+const ProviderInstanceConfig* find_instance(const Config& config, const std::string& name) {
+  for (const auto& instance : config.providers) {
+    if (instance.name == name) return &instance;
+  }
+  return nullptr;
+}
+
+plugin::ProviderEndpoint endpoint_for(const ProviderInstanceConfig& instance) {
+  plugin::ProviderEndpoint endpoint;
+  endpoint.instance = instance.name;
+  endpoint.base_url = instance.base_url;
+  endpoint.model = instance.model;
+  endpoint.options = instance.options;
+  for (const auto& [name, value] : instance.headers) endpoint.headers.emplace_back(name, value);
+  if (!instance.api_key_env.empty()) {
+    if (const char* key = std::getenv(instance.api_key_env.c_str())) endpoint.api_key = key;
+  }
+  return endpoint;
+}
+
+}  // namespace
+
+tl::expected<plugin::ChatResult, LlmError> HostLlmClient::complete(const plugin::ChatRequest& request) {
+  return call(request, nullptr);
+}
+
+tl::expected<plugin::ChatResult, LlmError> HostLlmClient::stream(const plugin::ChatRequest& request,
+                                                                 const plugin::ChunkCallback& on_chunk) {
+  return call(request, &on_chunk);
+}
+
+tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::ChatRequest& request,
+                                                               const plugin::ChunkCallback* on_chunk) {
+  // A call made while serving a request uses that request's plugin versions.
+  const RequestContext* context = current_request();
+  SnapshotLease own;
+  if (!context) {
+    if (!registry_) return tl::unexpected(LlmError{"SERVICE_UNAVAILABLE", "no plugins are loaded", 503});
+    own = registry_->lease();
+  }
+  const RegistrySnapshot& plugins = context ? *context->plugins : *own;
+
+  std::string instance_name = config_.default_provider;
+  if (request.extra.is_object() && request.extra.contains("provider") && request.extra["provider"].is_string()) {
+    instance_name = request.extra["provider"].get<std::string>();
+  }
+  const ProviderInstanceConfig* instance = find_instance(config_, instance_name);
+  if (!instance) {
+    return tl::unexpected(LlmError{"INVALID_REQUEST", "unknown provider instance \"" + instance_name + "\"", 400});
+  }
+  PluginPtr provider = plugins.find(instance->plugin);
+  if (!provider || !provider->provider) {
+    return tl::unexpected(LlmError{
+        "PROVIDER_UNAVAILABLE",
+        "provider plugin \"" + instance->plugin + "\" of instance \"" + instance->name + "\" is not loaded", 503});
+  }
+  if (!provider->provider->in_process()) {
+    return tl::unexpected(LlmError{"PROVIDER_UNAVAILABLE",
+                                   "provider plugin \"" + instance->plugin + "\" needs the upstream HTTP client", 503});
+  }
+
+  plugin::ChatRequest effective = request;
+  if (effective.model.empty()) effective.model = instance->model;
+  if (effective.request_id.empty() && context) effective.request_id = context->request_id;
+  if (effective.transaction_guid.empty() && context) effective.transaction_guid = context->transaction_guid;
+  const auto endpoint = endpoint_for(*instance);
+
+  const auto started = std::chrono::steady_clock::now();
+  tl::expected<plugin::ChatResult, plugin::ProviderError> result;
+  try {
+    result = on_chunk ? provider->provider->stream(effective, endpoint, *on_chunk)
+                      : provider->provider->complete(effective, endpoint);
+  } catch (const std::exception& e) {
+    log().error("provider threw", {{"provider", instance->name}, {"error", e.what()}});
+    return tl::unexpected(LlmError{"LLM_PROVIDER_ERROR", "provider \"" + instance->name + "\" failed", 502});
+  } catch (...) {
+    return tl::unexpected(LlmError{"LLM_PROVIDER_ERROR", "provider \"" + instance->name + "\" failed", 502});
+  }
+  const double latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!result) {
+    const auto& error = result.error();
+    log().warn("provider call failed",
+               {{"provider", instance->name}, {"code", error.code}, {"message", error.message}});
+    return tl::unexpected(LlmError{"LLM_PROVIDER_ERROR", "provider \"" + instance->name + "\": " + error.message,
+                                   error.retryable ? 503 : 502});
+  }
+  result->provider = instance->name;
+
+  LlmCallRecord record{instance->name, result->model.empty() ? effective.model : result->model, result->usage, 0,
+                       latency_ms};
+  if (PluginPtr cost = plugins.find(instance->cost_model); cost && cost->cost_model) {
+    try {
+      if (auto price = cost->cost_model->price(record.model, record.usage)) record.cost_nano_usd = price->cost_nano_usd;
+    } catch (const std::exception& e) {
+      log().error("cost model threw", {{"cost_model", instance->cost_model}, {"error", e.what()}});
+    }
+  }
+  if (context && context->llm_calls) context->llm_calls->push_back(record);
+  return std::move(*result);
+}
+
+}  // namespace switchboard

@@ -1,0 +1,158 @@
+// switchboard: serve, and inspect plugins.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <switchboard/admin_token.hpp>
+#include <switchboard/app.hpp>
+#include <switchboard/config.hpp>
+#include <switchboard/http_server.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/plugin_registry.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace switchboard;
+
+struct ServeOptions {
+  std::optional<std::string> config_file;
+  std::optional<std::string> host;
+  std::optional<std::uint16_t> port;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> plugin_dir;
+};
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+int serve(const ServeOptions& options) {
+  // Signals are taken by sigwait below; block them before any thread starts so none of
+  // Pistache's threads dies of them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto loaded = load_config(options.config_file, process_environment());
+  if (!loaded) {
+    std::fprintf(stderr, "switchboard: invalid configuration: %s\n", loaded.error().to_string().c_str());
+    return 2;
+  }
+  Config config = std::move(*loaded);
+  if (options.host) config.server.host = *options.host;
+  if (options.port) config.server.port = *options.port;
+  if (options.data_dir) config.paths.data_dir = *options.data_dir;
+  if (options.plugin_dir) config.paths.plugin_dir = *options.plugin_dir;
+
+  std::error_code error;
+  fs::create_directories(config.paths.data_dir, error);
+  if (error) {
+    std::fprintf(stderr, "switchboard: paths.data_dir: cannot create %s: %s\n", config.paths.data_dir.c_str(),
+                 error.message().c_str());
+    return 2;
+  }
+  logging::init(config.logging);
+  Logger log("server");
+
+  ResolvedPaths paths = resolve_paths(config);
+  auto token = resolve_admin_token(config.server.admin_token, paths.data_dir);
+  if (!token) {
+    log.error("cannot set up the admin token", {{"reason", token.error()}});
+    logging::shutdown();
+    return 2;
+  }
+  if (token->generated)
+    log.info("admin token generated", {{"path", token->file.string()}});
+  else if (!token->file.empty())
+    log.info("admin token read", {{"path", token->file.string()}});
+
+  int status = 0;
+  {
+    App app(config, paths, token->token);
+    const int refused = app.load_configured_plugins();
+    log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
+                                {"loaded", app.registry().snapshot()->plugins.size()},
+                                {"refused", refused}});
+    if (!is_loopback(config.server.host)) {
+      log.warn("listening beyond loopback: put authentication in front of this server", {{"host", config.server.host}});
+    }
+    HttpServer server(app, {config.server.host, config.server.port, config.server.threads,
+                            config.server.max_request_bytes, config.server.drain_seconds});
+    try {
+      server.start();
+    } catch (const std::exception& e) {
+      log.error("cannot listen", {{"host", config.server.host}, {"port", config.server.port}, {"reason", e.what()}});
+      logging::shutdown();
+      return 1;
+    }
+    log.info("listening", {{"host", config.server.host},
+                           {"port", server.port()},
+                           {"environment", config.server.environment},
+                           {"version", SWITCHBOARD_VERSION}});
+    int received = 0;
+    sigwait(&signals, &received);
+    log.info("shutting down: draining requests in flight", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+    server.stop();
+    log.info("stopped");
+  }
+  logging::shutdown();
+  return status;
+}
+
+int check_plugin(const std::string& file) {
+  const fs::path private_dir = fs::temp_directory_path() / ("switchboard-check-" + std::to_string(::getpid()));
+  auto inspected = PluginRegistry::inspect(file, private_dir);
+  std::error_code ignored;
+  int status = 0;
+  if (!inspected) {
+    std::printf("refused: %s\n", inspected.error().message.c_str());
+    status = 1;
+  } else {
+    const auto& p = **inspected;
+    std::printf(
+        "name:        %s\nkind:        %s\nversion:     %s\napi version: %d.%d\nabi tag:     %s\n"
+        "sha256:      %s\ndescription: %s\nverdict:     this host would load it\n",
+        p.name.c_str(), plugin::to_string(p.kind), p.version.c_str(), p.api_major, p.api_minor, p.abi_tag.c_str(),
+        p.sha256.c_str(), p.description.c_str());
+  }
+  inspected = {};
+  fs::remove_all(private_dir, ignored);
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Switchboard: a plugin-based server for LLM applications"};
+  cli.set_version_flag("--version", SWITCHBOARD_VERSION);
+  cli.require_subcommand(1);
+
+  ServeOptions serve_options;
+  auto* serve_command = cli.add_subcommand("serve", "Start the HTTP server");
+  serve_command->add_option("--config", serve_options.config_file, "YAML file overlaying the embedded defaults")
+      ->check(CLI::ExistingFile);
+  serve_command->add_option("--host", serve_options.host, "Address to bind (default 127.0.0.1)");
+  serve_command->add_option("--port", serve_options.port, "Port to bind, 0 for any free one (default 8000)");
+  serve_command->add_option("--data-dir", serve_options.data_dir, "Folder for data (default ./data)");
+  serve_command->add_option("--plugin-dir", serve_options.plugin_dir,
+                            "Folder of plugin .so files (default build/plugins next to the binary)");
+
+  auto* plugins_command = cli.add_subcommand("plugins", "Inspect plugins");
+  plugins_command->require_subcommand(1);
+  std::string check_file;
+  auto* check_command = plugins_command->add_subcommand(
+      "check", "Print a plugin's info and whether this host would load it (exit 1 if not)");
+  check_command->add_option("file", check_file, "Path of the plugin .so")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  if (*serve_command) return serve(serve_options);
+  if (*check_command) return check_plugin(check_file);
+  return 0;
+}

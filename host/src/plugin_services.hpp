@@ -1,0 +1,32 @@
+#pragma once
+// The HostServices one plugin instance gets: its own logger, the shared services.
+
+#include <string>
+
+#include <switchboard/log.hpp>
+#include <switchboard/plugin/host_services.hpp>
+
+namespace switchboard {
+
+class PluginServices final : public plugin::HostServices {
+ public:
+  PluginServices(const std::string& plugin_name, std::string config_dir, plugin::Metrics& metrics,
+                 plugin::KeyValueStore& kv, plugin::LlmClient& llm)
+      : logger_("plugin." + plugin_name), config_dir_(std::move(config_dir)), metrics_(metrics), kv_(kv), llm_(llm) {}
+
+  plugin::Logger& logger() override { return logger_; }
+  plugin::Metrics& metrics() override { return metrics_; }
+  std::string config_dir() const override { return config_dir_; }
+  std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
+  plugin::KeyValueStore& kv() override { return kv_; }
+  plugin::LlmClient& llm() override { return llm_; }
+
+ private:
+  Logger logger_;
+  std::string config_dir_;
+  plugin::Metrics& metrics_;
+  plugin::KeyValueStore& kv_;
+  plugin::LlmClient& llm_;
+};
+
+}  // namespace switchboard

@@ -1,0 +1,142 @@
+#pragma once
+/// @file
+/// `HostServices`: everything a plugin may ask of the host. Plugins use these and never
+/// globals, so the host can observe, limit and account for what they do.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include <switchboard/plugin/chat.hpp>
+
+namespace switchboard::plugin {
+
+/// Severity of a log line.
+enum class LogLevel : int { trace = 0, debug = 1, info = 2, warn = 3, error = 4 };
+
+/// A structured logger named after the plugin. Lines are JSON with the request id of the
+/// request being served; the host masks secrets in them.
+class Logger {
+ public:
+  virtual ~Logger() = default;
+  /// Writes one line with extra structured fields (an object, or null for none).
+  virtual void log(LogLevel level, std::string_view message, const nlohmann::json& fields) = 0;
+
+  /// Shorthand for `log(LogLevel::info, …)`.
+  void info(std::string_view message, const nlohmann::json& fields = nullptr) { log(LogLevel::info, message, fields); }
+  /// Shorthand for `log(LogLevel::warn, …)`.
+  void warn(std::string_view message, const nlohmann::json& fields = nullptr) { log(LogLevel::warn, message, fields); }
+  /// Shorthand for `log(LogLevel::error, …)`.
+  void error(std::string_view message, const nlohmann::json& fields = nullptr) {
+    log(LogLevel::error, message, fields);
+  }
+};
+
+/// Metric labels, name to value.
+using MetricLabels = std::map<std::string, std::string>;
+
+/// A monotonically increasing metric.
+class Counter {
+ public:
+  virtual ~Counter() = default;
+  /// Adds `amount` (≥ 0).
+  virtual void increment(double amount = 1.0) = 0;
+};
+
+/// A metric that goes up and down.
+class Gauge {
+ public:
+  virtual ~Gauge() = default;
+  /// Sets the value.
+  virtual void set(double value) = 0;
+  /// Adds `amount` (may be negative).
+  virtual void add(double amount) = 0;
+};
+
+/// A distribution of observed values in fixed buckets.
+class Histogram {
+ public:
+  virtual ~Histogram() = default;
+  /// Records one observation.
+  virtual void observe(double value) = 0;
+};
+
+/// Registers metrics in the host's Prometheus registry. Names must match
+/// `[a-zA-Z_:][a-zA-Z0-9_:]*`; the same name, help and labels return the same metric.
+class Metrics {
+ public:
+  virtual ~Metrics() = default;
+  /// A counter with fixed label values.
+  virtual std::shared_ptr<Counter> counter(const std::string& name, const std::string& help,
+                                           const MetricLabels& labels) = 0;
+  /// A gauge with fixed label values.
+  virtual std::shared_ptr<Gauge> gauge(const std::string& name, const std::string& help,
+                                       const MetricLabels& labels) = 0;
+  /// A histogram with fixed label values and bucket upper bounds (ascending).
+  virtual std::shared_ptr<Histogram> histogram(const std::string& name, const std::string& help,
+                                               const MetricLabels& labels, const std::vector<double>& buckets) = 0;
+};
+
+/// A small key-value store shared by the host's instances (memory, or Redis when
+/// configured). Values are opaque bytes.
+class KeyValueStore {
+ public:
+  virtual ~KeyValueStore() = default;
+  /// The value of `key`, or nothing when absent or expired.
+  virtual std::optional<std::string> get(const std::string& key) = 0;
+  /// Stores `value` under `key`; a zero `ttl` never expires.
+  virtual void put(const std::string& key, std::string value, std::chrono::seconds ttl) = 0;
+  /// Removes `key`; absent keys are ignored.
+  virtual void erase(const std::string& key) = 0;
+};
+
+/// Why the host's LLM client could not produce a completion.
+struct LlmError {
+  std::string code;       ///< stable machine-readable code, e.g. "LLM_PROVIDER_ERROR"
+  std::string message;    ///< human-readable reason (never contains secrets)
+  int http_status = 502;  ///< the status a client of the host should see
+};
+
+/// Called for each streamed chunk; return false to stop the stream.
+using ChunkCallback = std::function<bool(const ChatChunk&)>;
+
+/// The host's LLM client. Calls go through routing, caching, retries, circuit breakers,
+/// budgets, cost accounting and metrics. Frameworks reach models only through it.
+class LlmClient {
+ public:
+  virtual ~LlmClient() = default;
+  /// One whole completion; blocks the calling (worker) thread until it is done.
+  virtual tl::expected<ChatResult, LlmError> complete(const ChatRequest& request) = 0;
+  /// A streamed completion: `on_chunk` runs for each chunk on the calling thread; the
+  /// result carries the whole text and final usage.
+  virtual tl::expected<ChatResult, LlmError> stream(const ChatRequest& request, const ChunkCallback& on_chunk) = 0;
+};
+
+/// Everything the host offers a plugin. One instance per loaded plugin, valid for the
+/// plugin instance's whole life.
+class HostServices {
+ public:
+  virtual ~HostServices() = default;
+  /// The plugin's logger.
+  virtual Logger& logger() = 0;
+  /// The host's metrics registry.
+  virtual Metrics& metrics() = 0;
+  /// The host's configuration folder (holds `pricing.yaml`, `prompts/`, `workflows/`).
+  virtual std::string config_dir() const = 0;
+  /// The current wall-clock time (a seam for tests).
+  virtual std::chrono::system_clock::time_point now() const = 0;
+  /// The shared key-value store.
+  virtual KeyValueStore& kv() = 0;
+  /// The LLM client (for frameworks; other kinds should not need it).
+  virtual LlmClient& llm() = 0;
+};
+
+}  // namespace switchboard::plugin
