@@ -171,6 +171,10 @@ void apply_provider_environment(json& doc, const Environment& env, Origins& orig
   }
 }
 
+// A value quoted in an error message. Operator input may hold invalid UTF-8: replace it
+// rather than throw while explaining another mistake.
+std::string quoted(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 class Reader {
  public:
   Reader(const json& doc, const Origins& origins) : doc_(doc), origins_(origins) {}
@@ -206,9 +210,9 @@ class Reader {
     if (node->is_string())
       out = node->get<std::string>();
     else if (node->is_number() || node->is_boolean())
-      out = node->dump();
+      out = quoted(*node);
     else
-      fail(key, "expected text, got " + node->dump());
+      fail(key, "expected text, got " + quoted(*node));
   }
 
   template <class Int>
@@ -217,7 +221,7 @@ class Reader {
     if (!node || node->is_null()) return;
     if (!node->is_number_integer() || node->get<long long>() < min || node->get<long long>() > max) {
       fail(key,
-           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + node->dump());
+           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + quoted(*node));
       return;
     }
     out = static_cast<Int>(node->get<long long>());
@@ -235,11 +239,11 @@ class Reader {
   void strings(const std::string& key, std::vector<std::string>& out) {
     const json* node = find(key);
     if (!node || node->is_null()) return;
-    if (!node->is_array()) return fail(key, "expected a list of text, got " + node->dump());
+    if (!node->is_array()) return fail(key, "expected a list of text, got " + quoted(*node));
     out.clear();
     for (std::size_t i = 0; i < node->size(); ++i) {
       if (!(*node)[i].is_string())
-        return fail(key + "[" + std::to_string(i) + "]", "expected text, got " + (*node)[i].dump());
+        return fail(key + "[" + std::to_string(i) + "]", "expected text, got " + quoted((*node)[i]));
       out.push_back((*node)[i].get<std::string>());
     }
   }
@@ -297,7 +301,7 @@ void read_providers(Reader& reader, Config& config) {
     auto text = [&](const char* key, std::string& out) {
       if (!item.contains(key) || item[key].is_null()) return true;
       if (!item[key].is_string()) {
-        reader.fail(at + "." + key, "expected text, got " + item[key].dump());
+        reader.fail(at + "." + key, "expected text, got " + quoted(item[key]));
         return false;
       }
       out = item[key];

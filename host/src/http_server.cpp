@@ -1,8 +1,8 @@
 #include <switchboard/http_server.hpp>
 
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,8 +105,8 @@ struct ServerState {
   std::mutex pumps_mutex;
   std::vector<std::weak_ptr<ReactorPump>> pumps;
 
-  // Retry wakes for replies a slow client could not take at once. They are armed from this
-  // thread because a Pistache timer must not be armed from inside a timer callback.
+  // Retry wakes for replies a slow client could not take at once. They are posted from this
+  // thread: posted from the reactor itself, the wake would run inside the call (re-entrant).
   std::mutex retry_mutex;
   std::condition_variable retry_wake;
   std::vector<std::pair<Clock::time_point, std::weak_ptr<ReactorPump>>> retries;
@@ -137,7 +137,12 @@ struct PendingReply {
 class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
  public:
   ReactorPump(Tcp::Transport* transport, std::shared_ptr<ServerState> state)
-      : transport_(transport), state_(std::move(state)) {}
+      : transport_(transport), state_(std::move(state)), wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
+  }
+  ~ReactorPump() { ::close(wake_fd_); }
+  ReactorPump(const ReactorPump&) = delete;
+  ReactorPump& operator=(const ReactorPump&) = delete;
 
   // Any thread but this pump's reactor.
   void submit(std::shared_ptr<PendingReply> reply) {
@@ -151,23 +156,23 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
     if (post) post_wake();
   }
 
-  // Arms a 1 ms timer whose continuation runs on the reactor. The continuation is attached
-  // before the reactor can see the timer, so it cannot run anywhere else.
+  // Wakes the reactor, which then writes every dirty reply. Pistache 0.0.5 has no way to
+  // post a task to a reactor, but Transport::armTimer from another thread pushes onto a
+  // thread-safe queue that the reactor drains, arming each timer there; arming an fd that
+  // is not a timerfd fails at once and the rejection runs our continuation on the reactor.
+  // So a per-pump eventfd stands in for the timer: the wake costs one queue push and one
+  // epoll round instead of a 1 ms timer. The continuation is attached before the request
+  // is queued, so it cannot run anywhere but the reactor. (Re-check on a Pistache upgrade:
+  // the reactor pump tests fail if the continuation stops running.)
   void post_wake() {
     if (!alive_.load()) return;
-    int fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (fd < 0) {
-      log().error("timerfd_create failed; reply delayed", {{"errno", errno}});
-      request_retry(std::chrono::milliseconds(10));
-      return;
-    }
     Async::Deferred<uint64_t> deferred;
     Async::Promise<uint64_t> promise([&](Async::Resolver& resolve, Async::Rejection& reject) {
       deferred = Async::Deferred<uint64_t>(std::move(resolve), std::move(reject));
     });
     auto self = shared_from_this();
-    promise.then([self, fd](uint64_t) { self->on_wake(fd); }, [self, fd](std::exception_ptr) { self->on_wake(fd); });
-    transport_->armTimer(fd, std::chrono::milliseconds(1), std::move(deferred));
+    promise.then([self](uint64_t) { self->on_wake(); }, [self](std::exception_ptr) { self->on_wake(); });
+    transport_->armTimer(wake_fd_, std::chrono::milliseconds(1), std::move(deferred));
   }
 
   void mark_dead() { alive_ = false; }
@@ -182,8 +187,7 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
   }
 
   // On the reactor thread.
-  void on_wake(int timer_fd) {
-    ::close(timer_fd);
+  void on_wake() {
     std::vector<std::shared_ptr<PendingReply>> batch;
     {
       std::lock_guard lock(mutex_);
@@ -241,6 +245,7 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
 
   Tcp::Transport* transport_;
   std::shared_ptr<ServerState> state_;
+  int wake_fd_;
   std::atomic<bool> alive_{true};
   std::mutex mutex_;
   std::vector<std::shared_ptr<PendingReply>> dirty_;

@@ -161,7 +161,9 @@ std::string mask_secrets_in_text(std::string_view text) {
   while (i < text.size()) {
     std::size_t start = std::string::npos;
     std::size_t keep = 0;  // characters of the marker itself that stay visible
-    if ((text.compare(i, 3, "sk-") == 0 || text.compare(i, 3, "sk_") == 0) && (i == 0 || !token_char(text[i - 1]))) {
+    // A key starts a word: "task-runner" is not one, "key=sk-…" and "x-sk-…" are.
+    if ((text.compare(i, 3, "sk-") == 0 || text.compare(i, 3, "sk_") == 0) &&
+        (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
       start = i;
     } else if (text.compare(i, 7, "Bearer ") == 0) {
       start = i + 7;

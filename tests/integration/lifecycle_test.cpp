@@ -65,6 +65,35 @@ TEST(Lifecycle, ARefusedPluginAtStartUpDoesNotStopTheServer) {
   EXPECT_NE(server.log().find("plugin refused"), std::string::npos);
 }
 
+TEST(Lifecycle, LogLinesAreJsonWithTheRequestIdAndAlsoGoToTheLogFile) {
+  TempDir dir;
+  const auto file = dir.path() / "switchboard.log";
+  {
+    ServerProcess server({"", {}, {{"SWITCHBOARD_LOG_FILE", file.string()}, {"LOG_LEVEL", "debug"}}, {}});
+    HttpClient client(server.base_url());
+    ASSERT_EQ(client.get("/health", {"X-Request-ID: file-log-check"}).status, 200);
+  }
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << "no log file at " << file;
+  std::string line;
+  bool found = false;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    auto entry = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(entry.is_discarded()) << "not JSON: " << line;
+    for (const char* key : {"timestamp", "level", "logger", "message"}) EXPECT_TRUE(entry.contains(key)) << line;
+    if (entry.value("request_id", "") == "file-log-check" && entry["message"] == "request served") {
+      found = true;
+      EXPECT_EQ(entry["path"], "/health");
+      EXPECT_EQ(entry["status"], 200);
+      EXPECT_TRUE(entry["transaction_guid"].is_string());
+    }
+  }
+  EXPECT_GT(lines, 5);
+  EXPECT_TRUE(found);
+}
+
 TEST(Lifecycle, SigtermLetsTheRequestInFlightFinishThenExitsCleanly) {
   TempDir plugins;
   ServerProcess server(

@@ -131,6 +131,14 @@ TEST(Config, ProviderModelWithoutUrlRenamesTheMockModel) {
 
 TEST(Config, DefaultProviderMustExist) { EXPECT_EQ(load_error("default_provider: nowhere\n").key, "default_provider"); }
 
+TEST(Config, InvalidUtf8InABadValueIsReportedNotThrown) {
+  // Found by fuzz_config: quoting the bad value in the message threw on invalid UTF-8.
+  auto error = load_error("server:\n  port: \"80\x87\"\n");
+  EXPECT_EQ(error.key, "server.port");
+  auto from_env = load_error("", {{"SWITCHBOARD_PORT", "\x87\xff"}});
+  EXPECT_EQ(from_env.key, "server.port");
+}
+
 TEST(Config, QuotedScalarsStayText) {
   Config config = load_ok("server:\n  environment: \"123\"\n");
   EXPECT_EQ(config.server.environment, "123");

@@ -19,6 +19,12 @@ TEST(SecretMask, MasksKeysAndBearerTokensInsideText) {
   EXPECT_NE(masked.find("Bearer "), std::string::npos) << masked;
 }
 
+TEST(SecretMask, MasksAKeyAfterPunctuation) {
+  // Found by fuzz_request_text: a key right after '-' was left in the clear.
+  const std::string masked = mask_secrets_in_text("header x-sk-reseed_time_eqonsk_lq end");
+  EXPECT_EQ(masked.find("reseed_time_eqonsk"), std::string::npos) << masked;
+}
+
 TEST(SecretMask, LeavesOrdinaryTextAlone) {
   const std::string text = "task-runner asked for a sketch of 12 items";
   EXPECT_EQ(mask_secrets_in_text(text), text);

@@ -1,0 +1,52 @@
+// Text that comes from clients: request ids, paths routed by the router, and anything that
+// ends up in a log line. Invariants: an id the host keeps is always a sane one; masking
+// never crashes and never leaves a long sk- key in the clear.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <switchboard/log.hpp>
+#include <switchboard/request_context.hpp>
+#include <switchboard/request_id.hpp>
+#include <switchboard/router.hpp>
+
+namespace {
+
+switchboard::HttpResponse ok(const switchboard::RequestContext&, const switchboard::PathParams&) { return {}; }
+
+const switchboard::Router& router() {
+  static const switchboard::Router instance = [] {
+    switchboard::Router r;
+    r.add("GET", "/health", ok);
+    r.add("POST", "/admin/plugins/{name}/reload", ok);
+    r.add("DELETE", "/admin/plugins/{name}", ok);
+    r.add("POST", "/v1/frameworks/{name}/tasks/{task}", ok);
+    return r;
+  }();
+  return instance;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  const std::string id = switchboard::accept_or_generate_request_id(text);
+  if (!switchboard::is_acceptable_request_id(id)) __builtin_trap();
+  if (id != text && switchboard::is_acceptable_request_id(text)) __builtin_trap();
+
+  auto match = router().match("POST", text);
+  for (const auto& [name, value] : match.params) {
+    if (value.empty() || value.find('/') != std::string::npos) __builtin_trap();
+  }
+
+  const std::string masked = switchboard::mask_secrets_in_text(text);
+  for (std::size_t at = masked.find("sk-"); at != std::string::npos; at = masked.find("sk-", at + 1)) {
+    std::size_t end = at + 3;
+    while (end < masked.size() && (std::isalnum(static_cast<unsigned char>(masked[end])) || masked[end] == '-' ||
+                                   masked[end] == '_' || masked[end] == '.'))
+      ++end;
+    // A masked key keeps 4 + 4 characters around an ellipsis; a run of 20 is a leak.
+    if (end - at >= 20 && (at == 0 || !std::isalnum(static_cast<unsigned char>(masked[at - 1])))) __builtin_trap();
+  }
+  return 0;
+}
