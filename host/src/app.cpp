@@ -8,6 +8,8 @@
 #include <switchboard/log.hpp>
 #include <switchboard/metrics.hpp>
 #include <switchboard/plugin_registry.hpp>
+#include <switchboard/reply.hpp>
+#include <switchboard/reply_channel.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/worker_pool.hpp>
@@ -150,11 +152,12 @@ void App::add_routes() {
   });
 }
 
-// One request on its way through the host; shared with the worker that runs its handler.
+// One request on its way through the host; shared with whoever answers it.
 struct App::Exchange {
-  Exchange(HttpRequest incoming, SnapshotLease snapshot)
+  Exchange(HttpRequest incoming, SnapshotLease snapshot, std::shared_ptr<ReplyChannel> reply_channel)
       : request(std::move(incoming)),
         lease(std::move(snapshot)),
+        channel(std::move(reply_channel)),
         context{request,
                 accept_or_generate_request_id(request.header("X-Request-ID")),
                 new_uuid(),
@@ -166,50 +169,94 @@ struct App::Exchange {
 
   HttpRequest request;
   SnapshotLease lease;
+  std::shared_ptr<ReplyChannel> channel;
   std::vector<LlmCallRecord> llm_calls;
   RequestContext context;
   plugin::HttpRequestInfo info;
   std::vector<plugin::Middleware*> chain;
   std::size_t middleware_ran = 0;
   std::string_view route = "unmatched";
+  int stream_status = 0;
 };
 
-void App::handle(HttpRequest request, Responder respond) {
-  auto exchange = std::make_shared<Exchange>(std::move(request), registry_->lease());
+// The Reply of an asynchronous route: it owns the exchange (and so the plugin snapshot)
+// until the answer is complete.
+class App::ExchangeReply final : public Reply {
+ public:
+  ExchangeReply(App& app, std::shared_ptr<Exchange> exchange) : app_(app), exchange_(std::move(exchange)) {}
+
+  void send(HttpResponse response) override {
+    if (answered_.exchange(true)) return;
+    logging::ScopedContext log_context({exchange_->context.request_id, exchange_->context.transaction_guid});
+    app_.finish(*exchange_, std::move(response));
+  }
+  void start_stream(int status, HeaderList headers) override {
+    if (answered_.exchange(true)) return;
+    exchange_->stream_status = status;
+    app_.finish_headers(*exchange_, status, headers);
+    exchange_->channel->begin_stream(status, headers);
+  }
+  bool write(std::string_view data) override { return exchange_->channel->write(data); }
+  void end_stream() override {
+    if (ended_.exchange(true)) return;
+    exchange_->channel->end();
+    app_.record(*exchange_, exchange_->stream_status);
+  }
+  bool cancelled() const override { return exchange_->channel->cancelled(); }
+  void on_cancel(std::function<void()> callback) override { exchange_->channel->on_cancel(std::move(callback)); }
+
+ private:
+  App& app_;
+  std::shared_ptr<Exchange> exchange_;
+  std::atomic<bool> answered_{false};
+  std::atomic<bool> ended_{false};
+};
+
+void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
+  auto exchange = std::make_shared<Exchange>(std::move(request), registry_->lease(), std::move(channel));
   logging::ScopedContext log_context({exchange->context.request_id, exchange->context.transaction_guid});
   CurrentRequestScope current(exchange->context);
   http_metrics_->active->add(1);
 
-  if (auto early = before_handler(*exchange)) return finish(*exchange, std::move(*early), respond);
+  if (auto early = before_handler(*exchange)) return finish(*exchange, std::move(*early));
   const std::string& request_id = exchange->context.request_id;
   auto match = router_.match(exchange->request.method, exchange->request.path);
-  if (!match.handler && !match.allowed_methods.empty()) {
+  if (!match.handler && !match.async_handler && !match.allowed_methods.empty()) {
     auto response = error_response(
         405, "METHOD_NOT_ALLOWED",
         "method " + exchange->request.method + " is not allowed on " + exchange->request.path, request_id);
     response.set_header("Allow", match.allowed_methods);
-    return finish(*exchange, std::move(response), respond);
+    return finish(*exchange, std::move(response));
   }
-  if (!match.handler) {
-    return finish(*exchange,
-                  error_response(404, "NOT_FOUND",
-                                 "no route for " + exchange->request.method + " " + exchange->request.path, request_id),
-                  respond);
+  if (!match.handler && !match.async_handler) {
+    return finish(*exchange, error_response(404, "NOT_FOUND",
+                                            "no route for " + exchange->request.method + " " + exchange->request.path,
+                                            request_id));
   }
   exchange->route = match.pattern;
-  if (match.thread == RouteThread::reactor) {
-    return finish(*exchange, run_handler(*exchange, *match.handler, match.params), respond);
+  if (match.async_handler) {
+    auto reply = std::make_shared<ExchangeReply>(*this, exchange);
+    try {
+      (*match.async_handler)(exchange->context, match.params, reply);
+    } catch (const std::exception& e) {
+      log().error("handler threw", {{"route", std::string(exchange->route)}, {"error", e.what()}});
+      reply->send(error_response(500, "INTERNAL_ERROR", "internal error", request_id));
+    }
+    return;
   }
-  const bool queued = workers_->try_submit(
-      [this, exchange, handler = match.handler, params = std::move(match.params), respond]() mutable {
+  if (match.thread == RouteThread::reactor) {
+    return finish(*exchange, run_handler(*exchange, *match.handler, match.params));
+  }
+  const bool queued =
+      workers_->try_submit([this, exchange, handler = match.handler, params = std::move(match.params)]() mutable {
         logging::ScopedContext worker_log({exchange->context.request_id, exchange->context.transaction_guid});
         CurrentRequestScope worker_current(exchange->context);
-        finish(*exchange, run_handler(*exchange, *handler, params), respond);
+        finish(*exchange, run_handler(*exchange, *handler, params));
       });
   if (!queued) {
     auto response = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", request_id);
     response.set_header("Retry-After", "1");
-    finish(*exchange, std::move(response), respond);
+    finish(*exchange, std::move(response));
   }
 }
 
@@ -258,31 +305,42 @@ HttpResponse App::run_handler(Exchange& exchange, const RouteHandler& handler, c
   }
 }
 
-void App::finish(Exchange& exchange, HttpResponse response, const Responder& respond) {
+void App::finish_headers(Exchange& exchange, int status, HeaderList& headers) {
   for (std::size_t i = exchange.middleware_ran; i-- > 0;) {
     try {
-      exchange.chain[i]->on_response(exchange.info, response.status, response.headers);
+      exchange.chain[i]->on_response(exchange.info, status, headers);
     } catch (const std::exception& e) {
       log().error("middleware threw on response", {{"error", e.what()}});
     }
   }
-  std::erase_if(response.headers, [](const auto& header) { return !header_is_safe(header); });
-  response.set_header("X-Request-ID", exchange.context.request_id);
-  response.set_header("X-Transaction-GUID", exchange.context.transaction_guid);
+  std::erase_if(headers, [](const auto& header) { return !header_is_safe(header); });
+  std::erase_if(headers, [](const auto& header) {
+    return plugin::header_name_equals(header.first, "X-Request-ID") ||
+           plugin::header_name_equals(header.first, "X-Transaction-GUID");
+  });
+  headers.emplace_back("X-Request-ID", exchange.context.request_id);
+  headers.emplace_back("X-Transaction-GUID", exchange.context.transaction_guid);
+}
 
+void App::record(Exchange& exchange, int status) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - exchange.context.started).count();
-  http_metrics_->record(exchange.request.method, exchange.route, response.status, seconds);
+  http_metrics_->record(exchange.request.method, exchange.route, status, seconds);
   http_metrics_->active->add(-1);
   if (log().enabled(LogLevel::debug)) {
     log().log(LogLevel::debug, "request served",
               {{"method", exchange.request.method},
                {"path", exchange.request.path},
-               {"status", response.status},
+               {"status", status},
                {"duration_ms", seconds * 1000.0},
                {"client_ip", exchange.request.client_ip}});
   }
-  respond(std::move(response));
+}
+
+void App::finish(Exchange& exchange, HttpResponse response) {
+  finish_headers(exchange, response.status, response.headers);
+  record(exchange, response.status);
+  exchange.channel->respond(std::move(response));
 }
 
 }  // namespace switchboard

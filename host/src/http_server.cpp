@@ -9,8 +9,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <pistache/endpoint.h>
@@ -21,6 +23,7 @@
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
+#include <switchboard/reply_channel.hpp>
 #include <switchboard/request_id.hpp>
 
 namespace switchboard {
@@ -78,10 +81,13 @@ HttpRequest convert(const Http::Request& request) {
   return out;
 }
 
+std::string status_line(int status) {
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
+}
+
 // The whole HTTP/1.1 response as bytes, for the direct-write path.
 std::string serialize(const HttpResponse& response, bool keep_alive) {
-  std::string out =
-      "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(reason_phrase(response.status)) + "\r\n";
+  std::string out = status_line(response.status);
   for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
   out += "Content-Type: " + response.content_type + "\r\n";
   out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
@@ -114,44 +120,151 @@ struct ServerState {
   std::thread retry_thread;
 };
 
-// A reply produced off the reactor (by a worker), waiting to be written on the reactor
-// that owns its connection.
-struct PendingReply {
-  std::mutex mutex;
-  bool done = false;      // the response exists
-  bool attached = false;  // the handler returned and handed the reply to the pump
-  HttpResponse response;  // kept here when done before attached
-  std::string bytes;      // what is left to write, from `offset`
-  std::size_t offset = 0;
-  bool keep_alive = true;
-  std::weak_ptr<Tcp::Peer> peer;
-  int fd = -1;
-  ino_t identity = 0;
-  Clock::time_point blocked_since{};
-  std::shared_ptr<ReactorPump> pump;
+// Unsent bytes a client may leave behind before it is cut (a reader too slow for its stream).
+constexpr std::size_t kMaxBufferedBytes = 8 * 1024 * 1024;
+// How long a client may take no bytes at all before it is cut.
+constexpr auto kMaxBlocked = std::chrono::seconds(10);
+
+// The answer to one request, produced on any thread and written by the pump of the reactor
+// that owns the connection. Bytes are appended under the mutex; only the reactor sends.
+class PumpedReply final : public ReplyChannel, public std::enable_shared_from_this<PumpedReply> {
+ public:
+  PumpedReply(std::shared_ptr<ReactorPump> pump, std::shared_ptr<ServerState> state, std::weak_ptr<Tcp::Peer> peer,
+              int fd, bool keep_alive)
+      : pump_(std::move(pump)),
+        state_(std::move(state)),
+        peer_(std::move(peer)),
+        fd_(fd),
+        identity_(socket_identity(fd)),
+        keep_alive_(keep_alive) {}
+
+  // --- ReplyChannel (any thread) ---
+  void respond(HttpResponse response) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (complete_) return;
+      complete_ = true;
+      if (in_handler_) {  // the handler is still running: it sends through Pistache itself
+        immediate_ = std::move(response);
+        return;
+      }
+      buffer_ += serialize(response, keep_alive_);
+    }
+    submit();
+  }
+  void begin_stream(int status, const HeaderList& headers) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (complete_ || streaming_) return;
+      streaming_ = true;
+      buffer_ += status_line(status);
+      for (const auto& [name, value] : headers) buffer_ += name + ": " + value + "\r\n";
+      buffer_ += "Transfer-Encoding: chunked\r\n";
+      buffer_ += keep_alive_ ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n";
+    }
+    submit();
+  }
+  bool write(std::string_view data) override {
+    if (data.empty()) return !cancelled_.load();
+    {
+      std::lock_guard lock(mutex_);
+      if (cancelled_.load() || complete_ || !streaming_) return false;
+      if (buffer_.size() - offset_ > kMaxBufferedBytes) {
+        // A reader too slow for its stream: the pump cuts it (socket work stays on the reactor).
+        cancelled_ = true;
+      } else {
+        char size[20];
+        std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+        buffer_ += size;
+        buffer_.append(data);
+        buffer_ += "\r\n";
+      }
+    }
+    submit();
+    return !cancelled_.load();
+  }
+  void end() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (complete_ || !streaming_) return;
+      complete_ = true;
+      buffer_ += "0\r\n\r\n";
+    }
+    submit();
+  }
+  bool cancelled() const override { return cancelled_.load(); }
+  void on_cancel(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!cancelled_.load()) {
+        cancel_callback_ = std::move(callback);
+        return;
+      }
+    }
+    callback();
+  }
+
+  // --- the handler, on the reactor ---
+  void leave_handler(Http::ResponseWriter& writer, const std::function<void(const HttpResponse&)>& send_now);
+
+  // --- the pump, on the reactor: false when the client is slow and the rest must wait ---
+  bool flush();
+  // The client is gone (disconnect, error, too slow): stop, and tell the producer. Reactor only.
+  void cancel();
+
+ private:
+  void submit();
+  void settle(Tcp::Peer* peer);
+
+  std::shared_ptr<ReactorPump> pump_;
+  std::shared_ptr<ServerState> state_;
+  std::weak_ptr<Tcp::Peer> peer_;
+  const int fd_;
+  const ino_t identity_;
+  const bool keep_alive_;
+
+  std::mutex mutex_;
+  bool in_handler_ = true;
+  bool complete_ = false;  // every byte of the response is in the buffer
+  bool streaming_ = false;
+  bool queued_ = false;   // waiting in the pump's dirty list
+  bool settled_ = false;  // counted out of in_flight
+  std::optional<HttpResponse> immediate_;
+  std::string buffer_;
+  std::size_t offset_ = 0;
+  Clock::time_point blocked_since_{};
+  Clock::time_point parser_touched_{};
+  std::atomic<bool> cancelled_{false};
+  std::function<void()> cancel_callback_;
 };
 
-// One per reactor thread: writes pending replies on that thread, straight to the socket.
-// Bytes never enter Pistache's write queue, so they can never be delivered to a client that
-// later got the same fd number (PLATFORM-NOTES, hazard 1).
+// One per reactor thread: writes replies on that thread, straight to the socket. Bytes never
+// enter Pistache's write queue, so they can never be delivered to a client that later got
+// the same fd number (PLATFORM-NOTES, hazard 1).
 class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
  public:
   ReactorPump(Tcp::Transport* transport, std::shared_ptr<ServerState> state)
-      : transport_(transport), state_(std::move(state)), wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+      : transport_(transport),
+        state_(std::move(state)),
+        reactor_thread_(std::this_thread::get_id()),
+        wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
   }
   ~ReactorPump() { ::close(wake_fd_); }
   ReactorPump(const ReactorPump&) = delete;
   ReactorPump& operator=(const ReactorPump&) = delete;
 
-  // Any thread but this pump's reactor.
-  void submit(std::shared_ptr<PendingReply> reply) {
+  // Any thread. On the reactor itself (a reply produced inside a handler) the reply waits
+  // for `drain()` at the end of the handler instead of a wake.
+  void submit(std::shared_ptr<PumpedReply> reply) {
     bool post = false;
     {
       std::lock_guard lock(mutex_);
       dirty_.push_back(std::move(reply));
-      post = !wake_outstanding_;
-      wake_outstanding_ = true;
+      if (std::this_thread::get_id() != reactor_thread_) {
+        post = !wake_outstanding_;
+        wake_outstanding_ = true;
+      }
     }
     if (post) post_wake();
   }
@@ -171,8 +284,59 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
       deferred = Async::Deferred<uint64_t>(std::move(resolve), std::move(reject));
     });
     auto self = shared_from_this();
-    promise.then([self](uint64_t) { self->on_wake(); }, [self](std::exception_ptr) { self->on_wake(); });
+    promise.then([self](uint64_t) { self->drain(); }, [self](std::exception_ptr) { self->drain(); });
     transport_->armTimer(wake_fd_, std::chrono::milliseconds(1), std::move(deferred));
+  }
+
+  // On the reactor thread: writes every dirty reply.
+  void drain() {
+    std::vector<std::shared_ptr<PumpedReply>> batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(dirty_);
+      wake_outstanding_ = false;
+    }
+    bool slow = false;
+    for (auto& reply : batch) {
+      if (!alive_.load()) {
+        reply->cancel();
+        continue;
+      }
+      if (!reply->flush()) {
+        slow = true;
+        std::lock_guard lock(mutex_);
+        dirty_.push_back(std::move(reply));
+      }
+    }
+    if (!slow) return;
+    bool retry = false;
+    {
+      std::lock_guard lock(mutex_);
+      retry = !wake_outstanding_;
+      wake_outstanding_ = true;
+    }
+    if (retry) request_retry(std::chrono::milliseconds(5));
+  }
+
+  // On the reactor thread: the connection closed.
+  void disconnected(Tcp::Peer* peer) {
+    std::shared_ptr<PumpedReply> reply;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = open_.find(peer);
+      if (it == open_.end()) return;
+      reply = it->second.lock();
+      open_.erase(it);
+    }
+    if (reply) reply->cancel();
+  }
+  void track(Tcp::Peer* peer, const std::shared_ptr<PumpedReply>& reply) {
+    std::lock_guard lock(mutex_);
+    open_[peer] = reply;
+  }
+  void untrack(Tcp::Peer* peer) {
+    std::lock_guard lock(mutex_);
+    open_.erase(peer);
   }
 
   void mark_dead() { alive_ = false; }
@@ -186,71 +350,128 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
     state_->retry_wake.notify_one();
   }
 
-  // On the reactor thread.
-  void on_wake() {
-    std::vector<std::shared_ptr<PendingReply>> batch;
-    {
-      std::lock_guard lock(mutex_);
-      batch.swap(dirty_);
-      wake_outstanding_ = false;
-    }
-    std::vector<std::shared_ptr<PendingReply>> blocked;
-    for (auto& reply : batch) {
-      if (!write(*reply)) blocked.push_back(std::move(reply));
-    }
-    if (blocked.empty()) return;
-    bool retry = false;
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& reply : blocked) dirty_.push_back(std::move(reply));
-      retry = !wake_outstanding_;
-      wake_outstanding_ = true;
-    }
-    if (retry) request_retry(std::chrono::milliseconds(5));
-  }
-
-  // Writes what the socket takes. False when the client is slow and the rest must wait.
-  bool write(PendingReply& reply) {
-    auto peer = reply.peer.lock();
-    // A vanished peer, or an fd that now belongs to another socket: drop the reply.
-    if (!peer || !alive_.load() || socket_identity(reply.fd) != reply.identity) return finish(reply, nullptr);
-    while (reply.offset < reply.bytes.size()) {
-      ssize_t sent = ::send(reply.fd, reply.bytes.data() + reply.offset, reply.bytes.size() - reply.offset,
-                            MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent > 0) {
-        reply.offset += static_cast<std::size_t>(sent);
-        reply.blocked_since = {};
-        continue;
-      }
-      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (reply.blocked_since == Clock::time_point{}) reply.blocked_since = Clock::now();
-        if (Clock::now() - reply.blocked_since < std::chrono::seconds(10)) return false;
-        ::shutdown(reply.fd, SHUT_RDWR);  // a client that stopped reading for 10 s is cut
-      }
-      return finish(reply, nullptr);
-    }
-    return finish(reply, peer.get());
-  }
-
-  bool finish(PendingReply& reply, Tcp::Peer* peer) {
-    if (peer) {
-      // The connection is ready for its next request: idle for the reaper, parser time reset.
-      peer->setIdle(true);
-      if (!reply.keep_alive) ::shutdown(reply.fd, SHUT_RDWR);  // never close(): Pistache owns the fd
-    }
-    reply.bytes.clear();
-    state_->in_flight.fetch_sub(1);
-    return true;
-  }
-
   Tcp::Transport* transport_;
   std::shared_ptr<ServerState> state_;
+  const std::thread::id reactor_thread_;
   int wake_fd_;
   std::atomic<bool> alive_{true};
   std::mutex mutex_;
-  std::vector<std::shared_ptr<PendingReply>> dirty_;
+  std::vector<std::shared_ptr<PumpedReply>> dirty_;
   bool wake_outstanding_ = false;
+  std::unordered_map<Tcp::Peer*, std::weak_ptr<PumpedReply>> open_;  // replies still being produced
 };
+
+void PumpedReply::submit() {
+  {
+    std::lock_guard lock(mutex_);
+    if (queued_ || settled_) return;
+    if (in_handler_) return;  // leave_handler() hands it to the pump
+    queued_ = true;
+  }
+  pump_->submit(shared_from_this());
+}
+
+void PumpedReply::leave_handler(Http::ResponseWriter& writer,
+                                const std::function<void(const HttpResponse&)>& send_now) {
+  std::unique_lock lock(mutex_);
+  in_handler_ = false;
+  if (immediate_) {  // answered inside the handler: Pistache writes it, on this thread, now
+    settled_ = true;
+    lock.unlock();
+    send_now(*immediate_);
+    return;
+  }
+  // Answered later (a worker, the upstream loop) or partly now (a stream that started):
+  // this reactor's pump writes it. The writer dies unsent, which sends nothing.
+  auto peer = writer.peer();
+  const bool pending_bytes = offset_ < buffer_.size();
+  const bool finished = complete_;
+  lock.unlock();
+  peer->setIdle(true);  // while it is produced, the reaper applies the keep-alive timeout
+  if (!finished) pump_->track(peer.get(), shared_from_this());
+  if (pending_bytes || finished) {
+    {
+      std::lock_guard relock(mutex_);
+      queued_ = true;
+    }
+    pump_->submit(shared_from_this());
+    pump_->drain();  // on the reactor already: write what is there without a wake
+  }
+}
+
+bool PumpedReply::flush() {
+  std::unique_lock lock(mutex_);
+  queued_ = false;
+  if (settled_) return true;
+  auto peer = peer_.lock();
+  // A vanished peer, an fd that now belongs to another socket, or a reader cut for being
+  // too slow: drop the reply.
+  if (!peer || socket_identity(fd_) != identity_ || cancelled_.load()) {
+    lock.unlock();
+    cancel();
+    return true;
+  }
+  while (offset_ < buffer_.size()) {
+    ssize_t sent = ::send(fd_, buffer_.data() + offset_, buffer_.size() - offset_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent > 0) {
+      offset_ += static_cast<std::size_t>(sent);
+      blocked_since_ = {};
+      continue;
+    }
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (blocked_since_ == Clock::time_point{}) blocked_since_ = Clock::now();
+      if (Clock::now() - blocked_since_ < kMaxBlocked) {
+        queued_ = true;
+        return false;
+      }
+    }
+    lock.unlock();
+    cancel();  // an error, or a client that took nothing for kMaxBlocked
+    return true;
+  }
+  buffer_.clear();
+  offset_ = 0;
+  if (streaming_ && !complete_) {
+    // Mid-stream: keep the idle reaper away (it measures from the parser's last reset).
+    const auto now = Clock::now();
+    if (now - parser_touched_ > std::chrono::seconds(1)) {
+      parser_touched_ = now;
+      Http::Handler::getParser(peer)->reset();
+    }
+    return true;
+  }
+  if (!complete_) return true;
+  settled_ = true;
+  lock.unlock();
+  settle(peer.get());
+  return true;
+}
+
+void PumpedReply::settle(Tcp::Peer* peer) {
+  pump_->untrack(peer);
+  peer->setIdle(true);
+  if (!keep_alive_) ::shutdown(fd_, SHUT_RDWR);  // never close(): Pistache owns the fd
+  state_->in_flight.fetch_sub(1);
+}
+
+void PumpedReply::cancel() {
+  std::function<void()> callback;
+  {
+    std::lock_guard lock(mutex_);
+    if (settled_) return;
+    settled_ = true;
+    cancelled_ = true;
+    buffer_.clear();
+    offset_ = 0;
+    callback = std::move(cancel_callback_);
+  }
+  if (auto peer = peer_.lock(); peer && socket_identity(fd_) == identity_) {
+    pump_->untrack(peer.get());
+    ::shutdown(fd_, SHUT_RDWR);  // a half-written response must not be mistaken for a whole one
+  }
+  state_->in_flight.fetch_sub(1);
+  if (callback) callback();
+}
 
 class Handler final : public Http::Handler {
  public:
@@ -261,50 +482,32 @@ class Handler final : public Http::Handler {
     state_->in_flight.fetch_add(1);
     HttpRequest converted = convert(request);
     const bool keep_alive = converted.keep_alive && !state_->draining.load();
-    auto pending = std::make_shared<PendingReply>();
-    pending->keep_alive = keep_alive;
+    auto send_now = [&](const HttpResponse& response) { send_through_pistache(response, keep_alive, writer); };
     if (state_->draining.load()) {
       const std::string id = accept_or_generate_request_id(converted.header("X-Request-ID"));
       HttpResponse response = error_response(503, "SERVICE_UNAVAILABLE", "the server is shutting down", id);
       response.set_header("Retry-After", "5");
       response.set_header("X-Request-ID", id);
-      return send_now(response, keep_alive, writer);
+      send_now(response);
+      state_->in_flight.fetch_sub(1);
+      return;
     }
-
-    app_->handle(std::move(converted), [pending](HttpResponse response) {
-      std::shared_ptr<ReactorPump> pump;
-      {
-        std::lock_guard lock(pending->mutex);
-        pending->done = true;
-        if (!pending->attached) {  // still inside the handler: it writes the reply itself
-          pending->response = std::move(response);
-          return;
-        }
-        pending->bytes = serialize(response, pending->keep_alive);
-        pump = pending->pump;
-      }
-      pump->submit(pending);
-    });
-
-    std::unique_lock lock(pending->mutex);
-    if (pending->done) {
-      lock.unlock();
-      return send_now(pending->response, keep_alive, writer);
-    }
-    // A worker will answer: hand the reply to this reactor's pump. The writer dies unsent,
-    // which sends nothing and closes nothing.
     auto peer = writer.peer();
-    pending->attached = true;
-    pending->peer = peer;
-    pending->fd = peer->fd();
-    pending->identity = socket_identity(pending->fd);
-    pending->pump = pump();
-    lock.unlock();
-    peer->setIdle(true);  // while the worker runs, the reaper applies the keep-alive timeout
+    auto reply = std::make_shared<PumpedReply>(pump(), state_, peer, peer->fd(), keep_alive);
+    app_->handle(std::move(converted), reply);
+    reply->leave_handler(writer, [&](const HttpResponse& response) {
+      send_now(response);
+      state_->in_flight.fetch_sub(1);
+    });
+  }
+
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    if (pump_) pump_->disconnected(peer.get());
+    Http::Handler::onDisconnection(peer);
   }
 
  private:
-  void send_now(const HttpResponse& response, bool keep_alive, Http::ResponseWriter& writer) {
+  void send_through_pistache(const HttpResponse& response, bool keep_alive, Http::ResponseWriter& writer) {
     auto& headers = writer.headers();
     for (const auto& [name, value] : response.headers) headers.add(std::make_shared<DynamicHeader>(name, value));
     writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
@@ -313,10 +516,9 @@ class Handler final : public Http::Handler {
     headers.add<Http::Header::Connection>(keep_alive ? Http::ConnectionControl::KeepAlive
                                                      : Http::ConnectionControl::Close);
     writer.send(static_cast<Http::Code>(response.status), response.body);
-    state_->in_flight.fetch_sub(1);
   }
 
-  // The pump of the reactor this handler clone runs on (made on first use).
+  // The pump of the reactor this handler clone runs on (made on first use, on that reactor).
   std::shared_ptr<ReactorPump> pump() {
     if (!pump_) {
       pump_ = std::make_shared<ReactorPump>(transport(), state_);

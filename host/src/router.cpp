@@ -22,9 +22,14 @@ bool is_parameter(std::string_view segment) {
 }  // namespace
 
 void Router::add(std::string method, std::string_view pattern, RouteHandler handler, RouteThread thread) {
-  Route route{std::move(method), std::string(pattern), {}, std::move(handler), thread};
+  Route route{std::move(method), std::string(pattern), {}, std::move(handler), thread, {}};
   for (auto segment : split_path(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
+}
+
+void Router::add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler) {
+  add(std::move(method), pattern, nullptr, RouteThread::async);
+  routes_.back().async_handler = std::move(handler);
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
@@ -43,7 +48,10 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     }
     if (!same) continue;
     if (route.method == method) {
-      result.handler = &route.handler;
+      if (route.thread == RouteThread::async)
+        result.async_handler = &route.async_handler;
+      else
+        result.handler = &route.handler;
       result.pattern = route.pattern;
       result.thread = route.thread;
       result.params = std::move(params);

@@ -22,9 +22,7 @@ class MemoryKeyValueStore;
 class WorkerPool;
 struct HttpMetrics;
 
-// Receives the response of one request exactly once: on the calling thread for routes that
-// run on the reactor, later on a worker thread for routes that run on the worker pool.
-using Responder = std::function<void(HttpResponse)>;
+class ReplyChannel;
 
 struct ResolvedPaths {
   std::filesystem::path data_dir;
@@ -48,9 +46,10 @@ class App {
   int load_configured_plugins();
 
   // Runs one request: middleware, admin auth and routing on the calling (reactor) thread;
-  // the handler there too, or on the worker pool when its route says so (a full pool
-  // answers 503 with Retry-After at once).
-  void handle(HttpRequest request, Responder respond);
+  // the handler there too, on the worker pool when its route says so (a full pool answers
+  // 503 with Retry-After at once), or asynchronously. The answer goes to `channel`, from
+  // whichever thread produces it.
+  void handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel);
 
   const Config& config() const { return config_; }
   const ResolvedPaths& paths() const { return paths_; }
@@ -63,10 +62,14 @@ class App {
 
  private:
   struct Exchange;
+  class ExchangeReply;
   void add_routes();
   std::optional<HttpResponse> before_handler(Exchange& exchange);
   HttpResponse run_handler(Exchange& exchange, const RouteHandler& handler, const PathParams& params);
-  void finish(Exchange& exchange, HttpResponse response, const Responder& respond);
+  // Middleware on the way out, request id headers: for whole responses and stream heads.
+  void finish_headers(Exchange& exchange, int status, HeaderList& headers);
+  void record(Exchange& exchange, int status);
+  void finish(Exchange& exchange, HttpResponse response);
 
   Config config_;
   ResolvedPaths paths_;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,18 +18,27 @@ struct RequestContext;
 using PathParams = std::map<std::string, std::string, std::less<>>;
 using RouteHandler = std::function<HttpResponse(const RequestContext&, const PathParams&)>;
 
-// Where a route's handler runs: on the reactor thread (quick, never waits) or on the worker
-// pool (anything that may wait: LLM calls, loading a plugin).
-enum class RouteThread { reactor, worker };
+class Reply;
+
+// A handler that answers later, from any thread, through its Reply (the gateway: it starts
+// upstream work and returns at once).
+using AsyncRouteHandler = std::function<void(const RequestContext&, const PathParams&, std::shared_ptr<Reply>)>;
+
+// Where a route's handler runs: on the reactor thread (quick, never waits), on the worker
+// pool (anything that may wait: framework tasks, loading a plugin), or on the reactor but
+// answering later (asynchronous).
+enum class RouteThread { reactor, worker, async };
 
 class Router {
  public:
   void add(std::string method, std::string_view pattern, RouteHandler handler,
            RouteThread thread = RouteThread::reactor);
+  void add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler);
 
   struct Match {
-    const RouteHandler* handler = nullptr;  // null: no route
-    std::string_view pattern;               // the matched route's pattern, for metrics
+    const RouteHandler* handler = nullptr;  // null: no route (or an asynchronous one)
+    const AsyncRouteHandler* async_handler = nullptr;
+    std::string_view pattern;  // the matched route's pattern, for metrics
     RouteThread thread = RouteThread::reactor;
     PathParams params;
     std::string allowed_methods;  // non-empty with a null handler: 405
@@ -48,6 +58,7 @@ class Router {
     std::vector<std::string> segments;
     RouteHandler handler;
     RouteThread thread;
+    AsyncRouteHandler async_handler;
   };
   std::vector<Route> routes_;
 };
