@@ -12,6 +12,7 @@
 #include <switchboard/reply_channel.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
+#include <switchboard/upstream_client.hpp>
 #include <switchboard/worker_pool.hpp>
 
 #include "api/routes.hpp"
@@ -19,6 +20,7 @@
 #include "llm_client.hpp"
 #include "memory_kv.hpp"
 #include "plugin_services.hpp"
+#include "provider_call.hpp"
 
 namespace switchboard {
 namespace fs = std::filesystem;
@@ -119,13 +121,17 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token)
       });
   llm_->attach(*registry_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
+  upstream_ = std::make_unique<UpstreamClient>();
   workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
                                           static_cast<std::size_t>(config_.server.worker_queue));
+  provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
+  llm_->attach_caller(*provider_caller_);
   add_routes();
 }
 
 App::~App() {
   workers_->shutdown();
+  upstream_.reset();  // aborts transfers still running (their callbacks see `cancelled`)
   registry_.reset();
   std::error_code ignored;
   fs::remove_all(paths_.data_dir / "plugin-copies" / std::to_string(::getpid()), ignored);
@@ -144,6 +150,7 @@ void App::add_routes() {
   add_health_routes(router_, *this);
   add_admin_routes(router_, *this);
   add_framework_routes(router_, *this);
+  add_gateway_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -326,6 +326,16 @@ void read_providers(Reader& reader, Config& config) {
         instance.headers[it.key()] = *it;
       }
     }
+    if (item.contains("timeouts")) {
+      if (!item["timeouts"].is_object()) return reader.fail(at + ".timeouts", "expected a map");
+      for (auto it = item["timeouts"].begin(); it != item["timeouts"].end(); ++it) {
+        static const std::set<std::string> known = {"connect_ms", "first_byte_ms", "idle_ms", "total_ms"};
+        if (!known.count(it.key())) return reader.fail(at + ".timeouts." + it.key(), "unknown timeout");
+        if (!it->is_number_integer() || it->get<long long>() < 1 || it->get<long long>() > 86'400'000)
+          return reader.fail(at + ".timeouts." + it.key(), "expected milliseconds from 1 to 86400000");
+      }
+      instance.timeouts = item["timeouts"];
+    }
     if (item.contains("options")) {
       if (!item["options"].is_object()) return reader.fail(at + ".options", "expected a map");
       instance.options = item["options"];

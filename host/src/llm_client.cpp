@@ -1,7 +1,10 @@
 #include "llm_client.hpp"
 
+#include "provider_call.hpp"
+
 #include <chrono>
 #include <cstdlib>
+#include <future>
 
 #include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
@@ -15,26 +18,6 @@ using plugin::LlmError;
 Logger& log() {
   static Logger logger("llm");
   return logger;
-}
-
-const ProviderInstanceConfig* find_instance(const Config& config, const std::string& name) {
-  for (const auto& instance : config.providers) {
-    if (instance.name == name) return &instance;
-  }
-  return nullptr;
-}
-
-plugin::ProviderEndpoint endpoint_for(const ProviderInstanceConfig& instance) {
-  plugin::ProviderEndpoint endpoint;
-  endpoint.instance = instance.name;
-  endpoint.base_url = instance.base_url;
-  endpoint.model = instance.model;
-  endpoint.options = instance.options;
-  for (const auto& [name, value] : instance.headers) endpoint.headers.emplace_back(name, value);
-  if (!instance.api_key_env.empty()) {
-    if (const char* key = std::getenv(instance.api_key_env.c_str())) endpoint.api_key = key;
-  }
-  return endpoint;
 }
 
 }  // namespace
@@ -87,8 +70,18 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   const auto started = std::chrono::steady_clock::now();
   tl::expected<plugin::ChatResult, plugin::ProviderError> result;
   try {
-    result = on_chunk ? provider->provider->stream(effective, endpoint, *on_chunk)
-                      : provider->provider->complete(effective, endpoint);
+    if (provider->provider->in_process()) {
+      result = on_chunk ? provider->provider->stream(effective, endpoint, *on_chunk)
+                        : provider->provider->complete(effective, endpoint);
+    } else {
+      // The upstream thread does the work; this worker waits for the outcome.
+      std::promise<ProviderOutcome> promise;
+      auto future = promise.get_future();
+      caller_->call(provider, effective, endpoint, timeouts_for(*instance),
+                    on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(),
+                    [&promise](ProviderOutcome outcome) { promise.set_value(std::move(outcome)); });
+      result = future.get().result;
+    }
   } catch (const std::exception& e) {
     log().error("provider threw", {{"provider", instance->name}, {"error", e.what()}});
     return tl::unexpected(LlmError{"LLM_PROVIDER_ERROR", "provider \"" + instance->name + "\" failed", 502});

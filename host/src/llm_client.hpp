@@ -1,7 +1,7 @@
 #pragma once
-// The host's LLM client as frameworks see it. For now it serves in-process providers
-// (mock) directly; the upstream transport, routing and resilience come with the provider
-// issue and slot in behind the same interface.
+// The host's LLM client as frameworks see it: in-process providers (mock) run on the
+// calling worker thread; HTTP providers go through the upstream client, the worker waiting
+// on the result. Routing and resilience slot in behind the same interface.
 
 #include <switchboard/config.hpp>
 #include <switchboard/plugin/host_services.hpp>
@@ -9,12 +9,14 @@
 namespace switchboard {
 
 class PluginRegistry;
+class ProviderCaller;
 
 class HostLlmClient final : public plugin::LlmClient {
  public:
   explicit HostLlmClient(const Config& config) : config_(config) {}
   // The registry is made after the client (its plugins get the client), so it is attached.
   void attach(const PluginRegistry& registry) { registry_ = &registry; }
+  void attach_caller(ProviderCaller& caller) { caller_ = &caller; }
 
   tl::expected<plugin::ChatResult, plugin::LlmError> complete(const plugin::ChatRequest& request) override;
   tl::expected<plugin::ChatResult, plugin::LlmError> stream(const plugin::ChatRequest& request,
@@ -25,6 +27,7 @@ class HostLlmClient final : public plugin::LlmClient {
                                                           const plugin::ChunkCallback* on_chunk);
   const Config& config_;
   const PluginRegistry* registry_ = nullptr;
+  ProviderCaller* caller_ = nullptr;
 };
 
 }  // namespace switchboard

@@ -20,6 +20,8 @@ class MetricsRegistry;
 class HostLlmClient;
 class MemoryKeyValueStore;
 class WorkerPool;
+class UpstreamClient;
+class ProviderCaller;
 struct HttpMetrics;
 
 class ReplyChannel;
@@ -57,6 +59,7 @@ class App {
   MetricsRegistry& metrics() { return *metrics_; }
   const Router& router() const { return router_; }
   WorkerPool& workers() { return *workers_; }
+  ProviderCaller& provider_caller() { return *provider_caller_; }
   const std::string& admin_token() const { return admin_token_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
@@ -81,7 +84,9 @@ class App {
   std::unique_ptr<PluginRegistry> registry_;
   std::unique_ptr<HttpMetrics> http_metrics_;
   Router router_;
-  std::unique_ptr<WorkerPool> workers_;  // first to stop: its tasks use everything above
+  std::unique_ptr<UpstreamClient> upstream_;
+  std::unique_ptr<WorkerPool> workers_;  // stops before the rest: its tasks use everything above
+  std::unique_ptr<ProviderCaller> provider_caller_;
 };
 
 }  // namespace switchboard

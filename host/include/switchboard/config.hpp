@@ -62,6 +62,7 @@ struct ProviderInstanceConfig {
   std::map<std::string, std::string> headers;
   std::string cost_model;
   nlohmann::json options = nlohmann::json::object();
+  nlohmann::json timeouts = nlohmann::json::object();  // connect_ms, first_byte_ms, idle_ms, total_ms
 };
 
 struct Config {

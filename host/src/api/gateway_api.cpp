@@ -1,0 +1,322 @@
+// The OpenAI-compatible gateway: POST /v1/chat/completions (whole or streamed as SSE) and
+// GET /v1/models. Fully asynchronous: the handler starts the provider call and returns;
+// the answer is written as upstream events arrive, by the connection's reactor.
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include <switchboard/app.hpp>
+#include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/reply.hpp>
+#include <switchboard/request_context.hpp>
+#include <switchboard/request_id.hpp>
+
+#include "../provider_call.hpp"
+#include "routes.hpp"
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+Logger& log() {
+  static Logger logger("gateway");
+  return logger;
+}
+
+std::int64_t epoch_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Roughly four characters per token, for upstreams that report no usage.
+std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
+
+json usage_json(const plugin::Usage& usage) {
+  json out = {{"prompt_tokens", usage.input_tokens},
+              {"completion_tokens", usage.output_tokens},
+              {"total_tokens", usage.total_tokens()}};
+  if (usage.cached_tokens > 0) out["prompt_tokens_details"] = {{"cached_tokens", usage.cached_tokens}};
+  return out;
+}
+
+int status_for(const plugin::ProviderError& error) {
+  if (error.code == "rate_limited") return 429;
+  if (error.code == "bad_request" || error.code == "context_length_exceeded") return 400;
+  if (error.code == "overloaded") return 503;
+  if (error.code.find("timeout") != std::string::npos) return 504;
+  return 502;
+}
+
+struct Target {
+  const ProviderInstanceConfig* instance = nullptr;
+  std::string model;
+};
+
+// "<instance>/<model>", a model some instance lists, or the default instance.
+Target resolve(const Config& config, const std::string& requested) {
+  if (auto slash = requested.find('/'); slash != std::string::npos) {
+    if (auto* instance = find_instance(config, requested.substr(0, slash))) {
+      return {instance, requested.substr(slash + 1)};
+    }
+  }
+  for (const auto& instance : config.providers) {
+    for (const auto& model : instance.models) {
+      if (model == requested) return {&instance, requested};
+    }
+  }
+  return {find_instance(config, config.default_provider), requested};
+}
+
+// Validates the OpenAI request body and turns it into a ChatRequest; an error reply when bad.
+tl::expected<plugin::ChatRequest, std::string> parse_request(const json& body) {
+  plugin::ChatRequest request;
+  if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
+    return tl::unexpected(std::string("\"messages\" must be a non-empty array"));
+  }
+  bool plain = true;  // only role + string content: no need to pass the raw messages
+  for (const auto& message : body["messages"]) {
+    if (!message.is_object() || !message.contains("role") || !message["role"].is_string()) {
+      return tl::unexpected(std::string("each message needs a \"role\""));
+    }
+    plugin::ChatMessage m;
+    m.role = message["role"];
+    if (message.contains("content") && message["content"].is_string()) {
+      m.content = message["content"];
+    } else {
+      plain = false;
+      if (message.contains("content") && message["content"].is_array()) {
+        for (const auto& part : message["content"]) {
+          if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string())
+            m.content += part["text"].get<std::string>();
+        }
+      }
+    }
+    if (message.size() > 2 + (message.contains("name") ? 1 : 0)) plain = false;  // tool calls and the like
+    if (message.contains("name") && message["name"].is_string()) m.name = message["name"];
+    request.messages.push_back(std::move(m));
+  }
+  if (body.contains("model") && !body["model"].is_string())
+    return tl::unexpected(std::string("\"model\" must be text"));
+  request.model = body.value("model", "");
+  if (body.contains("temperature")) {
+    if (!body["temperature"].is_number() || body["temperature"] < 0 || body["temperature"] > 2)
+      return tl::unexpected(std::string("\"temperature\" must be a number from 0 to 2"));
+    request.temperature = body["temperature"].get<double>();
+  }
+  if (body.contains("top_p")) {
+    if (!body["top_p"].is_number() || body["top_p"] < 0 || body["top_p"] > 1)
+      return tl::unexpected(std::string("\"top_p\" must be a number from 0 to 1"));
+    request.top_p = body["top_p"].get<double>();
+  }
+  if (body.contains("max_tokens") && !body["max_tokens"].is_null()) {
+    if (!body["max_tokens"].is_number_integer() || body["max_tokens"] < 1)
+      return tl::unexpected(std::string("\"max_tokens\" must be a positive integer"));
+    request.max_tokens = body["max_tokens"].get<int>();
+  }
+  if (body.contains("stop") && !body["stop"].is_null()) {
+    if (body["stop"].is_string())
+      request.stop.push_back(body["stop"]);
+    else if (body["stop"].is_array()) {
+      for (const auto& s : body["stop"]) {
+        if (!s.is_string()) return tl::unexpected(std::string("\"stop\" must be text or a list of text"));
+        request.stop.push_back(s);
+      }
+    } else {
+      return tl::unexpected(std::string("\"stop\" must be text or a list of text"));
+    }
+  }
+  if (body.contains("n") && body["n"] != 1) return tl::unexpected(std::string("only \"n\": 1 is supported"));
+  if (body.contains("stream") && !body["stream"].is_boolean())
+    return tl::unexpected(std::string("\"stream\" must be a boolean"));
+  request.stream = body.value("stream", false);
+  // Everything else the client sent (tools, response_format, seed, user, …) passes through.
+  static const std::set<std::string> handled = {"messages", "model", "temperature", "top_p",         "max_tokens",
+                                                "stop",     "n",     "stream",      "stream_options"};
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (!handled.count(it.key())) request.extra[it.key()] = *it;
+  }
+  if (!plain) request.extra["messages"] = body["messages"];
+  return request;
+}
+
+// One streamed completion: chunks become chat.completion.chunk events as they arrive.
+struct StreamState {
+  std::shared_ptr<Reply> reply;
+  std::string id;
+  std::string model;
+  std::string instance;
+  std::int64_t created = 0;
+  Clock::time_point started;
+  bool begun = false;
+  std::string text;
+  plugin::Usage usage;
+  bool have_usage = false;
+  std::string finish_reason;
+
+  json chunk(json delta, json finish = nullptr) const {
+    return {
+        {"id", id},
+        {"object", "chat.completion.chunk"},
+        {"created", created},
+        {"model", model},
+        {"choices", json::array({{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish)}}})}};
+  }
+  bool send(const json& event) {
+    return reply->write("data: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  }
+  void begin() {
+    if (begun) return;
+    begun = true;
+    const double overhead = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    reply->start_stream(200, {{"Content-Type", "text/event-stream"},
+                              {"Cache-Control", "no-cache"},
+                              {"X-Accel-Buffering", "no"},
+                              {"X-Switchboard-Provider", instance},
+                              {"X-Switchboard-Overhead-Ms", std::to_string(overhead)}});
+    send(chunk({{"role", "assistant"}, {"content", ""}}));
+  }
+};
+
+void add_model_routes(Router& router, App& app) {
+  router.add("GET", "/v1/models", [&app](const RequestContext&, const PathParams&) {
+    json data = json::array();
+    for (const auto& instance : app.config().providers) {
+      std::vector<std::string> models = instance.models;
+      if (!instance.model.empty() && std::find(models.begin(), models.end(), instance.model) == models.end())
+        models.insert(models.begin(), instance.model);
+      for (const auto& model : models) {
+        data.push_back(
+            {{"id", instance.name + "/" + model}, {"object", "model"}, {"created", 0}, {"owned_by", instance.name}});
+      }
+    }
+    return json_response(200, {{"object", "list"}, {"data", data}});
+  });
+}
+
+}  // namespace
+
+void add_gateway_routes(Router& router, App& app) {
+  add_model_routes(router, app);
+  router.add_async(
+      "POST", "/v1/chat/completions",
+      [&app](const RequestContext& context, const PathParams&, std::shared_ptr<Reply> reply) {
+        const auto started = Clock::now();
+        auto body = json_object_body(context);
+        if (!body) return reply->send(body.error());
+        auto request = parse_request(*body);
+        if (!request) return reply->send(error_response(400, "INVALID_REQUEST", request.error(), context.request_id));
+        Target target = resolve(app.config(), request->model);
+        if (!target.instance) {
+          return reply->send(
+              error_response(400, "INVALID_REQUEST", "no provider instance for this model", context.request_id));
+        }
+        PluginPtr provider = context.plugins->find(target.instance->plugin);
+        if (!provider || !provider->provider) {
+          return reply->send(error_response(503, "PROVIDER_UNAVAILABLE",
+                                            "provider plugin \"" + target.instance->plugin + "\" is not loaded",
+                                            context.request_id));
+        }
+        request->model = target.model.empty() ? target.instance->model : target.model;
+        request->request_id = context.request_id;
+        request->transaction_guid = context.transaction_guid;
+        const std::string instance_name = target.instance->name;
+        const std::string request_id = context.request_id;
+
+        if (!request->stream) {
+          auto cancel = app.provider_caller().call(
+              provider, *request, endpoint_for(*target.instance), timeouts_for(*target.instance), nullptr,
+              [reply, started, instance_name, request_id, model = request->model](ProviderOutcome outcome) {
+                if (!outcome.result) {
+                  const auto& error = outcome.result.error();
+                  log().warn("provider call failed",
+                             {{"provider", instance_name}, {"code", error.code}, {"message", error.message}});
+                  auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
+                                                 "provider \"" + instance_name + "\": " + error.message, request_id);
+                  response.set_header("X-Switchboard-Provider", instance_name);
+                  return reply->send(std::move(response));
+                }
+                auto& result = *outcome.result;
+                if (result.usage.total_tokens() == 0) result.usage.output_tokens = estimate_tokens(result.content);
+                const double total = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+                auto response = json_response(
+                    200,
+                    {{"id", result.id.empty() ? "chatcmpl-" + new_uuid() : result.id},
+                     {"object", "chat.completion"},
+                     {"created", epoch_seconds()},
+                     {"model", result.model.empty() ? model : result.model},
+                     {"choices",
+                      json::array({{{"index", 0},
+                                    {"message", {{"role", "assistant"}, {"content", result.content}}},
+                                    {"finish_reason", result.finish_reason.empty() ? "stop" : result.finish_reason}}})},
+                     {"usage", usage_json(result.usage)}});
+                response.set_header("X-Switchboard-Provider", instance_name);
+                response.set_header("X-Switchboard-Overhead-Ms",
+                                    std::to_string(std::max(0.0, total - outcome.upstream_ms)));
+                reply->send(std::move(response));
+              });
+          reply->on_cancel(cancel);
+          return;
+        }
+
+        auto state = std::make_shared<StreamState>();
+        state->reply = reply;
+        state->id = "chatcmpl-" + new_uuid();
+        state->model = request->model;
+        state->instance = instance_name;
+        state->created = epoch_seconds();
+        state->started = started;
+        const std::int64_t prompt_estimate = [&] {
+          std::int64_t n = 0;
+          for (const auto& m : request->messages) n += estimate_tokens(m.content);
+          return n;
+        }();
+        auto cancel = app.provider_caller().call(
+            provider, *request, endpoint_for(*target.instance), timeouts_for(*target.instance),
+            [state](const plugin::ChatChunk& chunk) {
+              state->begin();
+              if (chunk.usage) {
+                state->usage = *chunk.usage;
+                state->have_usage = true;
+              }
+              if (chunk.finish_reason) state->finish_reason = *chunk.finish_reason;
+              if (!chunk.delta.empty()) {
+                state->text += chunk.delta;
+                return state->send(state->chunk({{"content", chunk.delta}}));
+              }
+              return !state->reply->cancelled();
+            },
+            [state, request_id, prompt_estimate](ProviderOutcome outcome) {
+              if (!outcome.result && !state->begun) {
+                const auto& error = outcome.result.error();
+                auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
+                                               "provider \"" + state->instance + "\": " + error.message, request_id);
+                response.set_header("X-Switchboard-Provider", state->instance);
+                return state->reply->send(std::move(response));
+              }
+              state->begin();
+              if (!outcome.result) {
+                // Mid-stream failure: an error event, then the end marker, so clients stop cleanly.
+                const auto& error = outcome.result.error();
+                state->send({{"error",
+                              {{"code", "LLM_PROVIDER_ERROR"},
+                               {"message", "provider \"" + state->instance + "\": " + error.message},
+                               {"request_id", request_id}}}});
+              } else {
+                if (!state->have_usage) {
+                  state->usage.input_tokens = prompt_estimate;
+                  state->usage.output_tokens = estimate_tokens(state->text);
+                }
+                json last = state->chunk(json::object(), state->finish_reason.empty() ? "stop" : state->finish_reason);
+                last["usage"] = usage_json(state->usage);
+                state->send(last);
+              }
+              state->reply->write("data: [DONE]\n\n");
+              state->reply->end_stream();
+            });
+        reply->on_cancel(cancel);
+      });
+}
+
+}  // namespace switchboard
