@@ -12,6 +12,7 @@
 #include <switchboard/reply_channel.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
+#include <switchboard/resilience.hpp>
 #include <switchboard/upstream_client.hpp>
 #include <switchboard/worker_pool.hpp>
 
@@ -21,6 +22,8 @@
 #include "memory_kv.hpp"
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
+#include "provider_router.hpp"
+#include "timer_queue.hpp"
 
 namespace switchboard {
 namespace fs = std::filesystem;
@@ -125,12 +128,16 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token)
   workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
                                           static_cast<std::size_t>(config_.server.worker_queue));
   provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
-  llm_->attach_caller(*provider_caller_);
+  timers_ = std::make_unique<TimerQueue>();
+  provider_router_ = std::make_unique<ProviderRouter>(
+      config_, *provider_caller_, *timers_, *resolve_policy(config_.resilience.preset, config_.resilience.custom));
+  llm_->attach_router(*provider_router_);
   add_routes();
 }
 
 App::~App() {
   workers_->shutdown();
+  timers_.reset();    // no retry starts after this
   upstream_.reset();  // aborts transfers still running (their callbacks see `cancelled`)
   registry_.reset();
   std::error_code ignored;
@@ -151,6 +158,7 @@ void App::add_routes() {
   add_admin_routes(router_, *this);
   add_framework_routes(router_, *this);
   add_gateway_routes(router_, *this);
+  add_resilience_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -286,8 +294,8 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
       return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
     }
   }
-  if (exchange.request.path.starts_with("/admin/")) {
-    // Admin routes always need the admin token, whatever middleware is loaded.
+  if (exchange.request.path.starts_with("/admin/") || exchange.request.path.starts_with("/internal/")) {
+    // Admin and internal routes always need the admin token, whatever middleware is loaded.
     auto authorization = exchange.request.header("Authorization");
     if (!authorization || !authorization->starts_with("Bearer ") || authorization->size() == 7) {
       auto response = error_response(401, "UNAUTHORIZED", "admin token required (Authorization: Bearer <token>)",

@@ -7,6 +7,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <switchboard/resilience.hpp>
+
 extern char** environ;
 
 namespace switchboard {
@@ -116,6 +118,7 @@ void apply_environment(json& doc, const Environment& env, Origins& origins) {
       {"SWITCHBOARD_LOG_LEVEL", "logging.level"},
       {"LOG_LEVEL", "logging.level"},
       {"DATABASE_URL", "storage.url"},
+      {"RESILIENCE_PRESET", "resilience.preset"},
   };
   for (const auto& [variable, key] : named) {
     auto it = env.find(variable);
@@ -124,6 +127,12 @@ void apply_environment(json& doc, const Environment& env, Origins& origins) {
     json value = key == "server.admin_token" ? json(it->second) : env_scalar(it->second);
     set_path(doc, key, value);
     origins[key] = variable;
+  }
+  if (auto it = env.find("RESILIENCE_CUSTOM_CONFIG"); it != env.end() && !it->second.empty()) {
+    // JSON, as in seed 002; kept as text when invalid so the error can name the variable.
+    json custom = json::parse(it->second, nullptr, false);
+    set_path(doc, "resilience.custom", custom.is_discarded() ? json(it->second) : custom);
+    origins["resilience.custom"] = "RESILIENCE_CUSTOM_CONFIG";
   }
   // SWITCHBOARD__a__b=value sets a.b (any key, for everything without a named variable).
   for (const auto& [variable, value] : env) {
@@ -344,13 +353,45 @@ void read_providers(Reader& reader, Config& config) {
   }
 }
 
+void read_routing(Reader& reader, Config& config) {
+  auto known = [&](const std::string& name) {
+    for (const auto& p : config.providers) {
+      if (p.name == name) return true;
+    }
+    return false;
+  };
+  if (const json* weights = reader.find("routing.weights"); weights && !weights->is_null()) {
+    if (!weights->is_object()) return reader.fail("routing.weights", "expected a map of instance to weight");
+    for (auto it = weights->begin(); it != weights->end(); ++it) {
+      if (!known(it.key())) return reader.fail("routing.weights." + it.key(), "not a configured provider instance");
+      if (!it->is_number() || it->get<double>() <= 0)
+        return reader.fail("routing.weights." + it.key(), "expected a positive number");
+      config.routing.weights[it.key()] = it->get<double>();
+    }
+  }
+  if (const json* fallbacks = reader.find("routing.fallbacks"); fallbacks && !fallbacks->is_null()) {
+    if (!fallbacks->is_object())
+      return reader.fail("routing.fallbacks", "expected a map of instance to a list of instances");
+    for (auto it = fallbacks->begin(); it != fallbacks->end(); ++it) {
+      if (!known(it.key())) return reader.fail("routing.fallbacks." + it.key(), "not a configured provider instance");
+      if (!it->is_array()) return reader.fail("routing.fallbacks." + it.key(), "expected a list of instances");
+      for (const auto& next : *it) {
+        if (!next.is_string() || !known(next.get<std::string>()))
+          return reader.fail("routing.fallbacks." + it.key(), "lists an unknown provider instance " + quoted(next));
+        config.routing.fallbacks[it.key()].push_back(next);
+      }
+    }
+  }
+}
+
 tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   Origins origins;
   apply_environment(doc, env, origins);
   apply_provider_environment(doc, env, origins);
 
   static const std::set<std::string> known_sections = {"server",  "paths",      "logging",   "storage",
-                                                       "plugins", "middleware", "providers", "default_provider"};
+                                                       "plugins", "middleware", "providers", "default_provider",
+                                                       "routing", "resilience"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -379,9 +420,23 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.string("storage.url", config.storage.url);
   reader.strings("middleware", config.middleware);
   reader.string("default_provider", config.default_provider);
+  reader.one_of("routing.strategy", config.routing.strategy,
+                {"fallback", "round_robin", "weighted", "least_busy", "lowest_latency", "lowest_cost"});
+  reader.string("resilience.preset", config.resilience.preset);
   if (!reader.error) read_plugins(reader, config);
   if (!reader.error) read_providers(reader, config);
+  if (!reader.error) read_routing(reader, config);
   if (reader.error) return tl::unexpected(*reader.error);
+  if (const json* custom = reader.find("resilience.custom"); custom && !custom->is_null()) {
+    config.resilience.custom = *custom;
+  }
+  if (auto policy = resolve_policy(config.resilience.preset, config.resilience.custom); !policy) {
+    const bool custom_failed = policy.error().rfind("unknown preset", 0) != 0;
+    const std::string key = custom_failed ? "resilience.custom" : "resilience.preset";
+    std::string message = policy.error();
+    if (origins.count(key)) message += " (from " + origins[key] + ")";
+    return tl::unexpected(ConfigError{key, message});
+  }
 
   if (config.server.host.empty()) return tl::unexpected(ConfigError{"server.host", "must not be empty"});
   if (!config.server.admin_token.empty() && config.server.admin_token.size() < 16)

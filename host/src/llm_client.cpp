@@ -1,6 +1,7 @@
 #include "llm_client.hpp"
 
 #include "provider_call.hpp"
+#include "provider_router.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -74,12 +75,15 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
       result = on_chunk ? provider->provider->stream(effective, endpoint, *on_chunk)
                         : provider->provider->complete(effective, endpoint);
     } else {
-      // The upstream thread does the work; this worker waits for the outcome.
+      // The router (retries, breakers, fallback) and the upstream thread do the work; this
+      // worker waits for the outcome.
       std::promise<ProviderOutcome> promise;
       auto future = promise.get_future();
-      caller_->call(provider, effective, endpoint, timeouts_for(*instance),
-                    on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(),
-                    [&promise](ProviderOutcome outcome) { promise.set_value(std::move(outcome)); });
+      auto snapshot = context ? context->plugins.shared() : own.shared();
+      auto targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
+      router_->call(snapshot, std::move(targets), effective,
+                    on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(), nullptr,
+                    [&promise](ProviderRouter::Done done) { promise.set_value(std::move(done.outcome)); });
       result = future.get().result;
     }
   } catch (const std::exception& e) {

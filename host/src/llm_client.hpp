@@ -9,14 +9,14 @@
 namespace switchboard {
 
 class PluginRegistry;
-class ProviderCaller;
+class ProviderRouter;
 
 class HostLlmClient final : public plugin::LlmClient {
  public:
   explicit HostLlmClient(const Config& config) : config_(config) {}
   // The registry is made after the client (its plugins get the client), so it is attached.
   void attach(const PluginRegistry& registry) { registry_ = &registry; }
-  void attach_caller(ProviderCaller& caller) { caller_ = &caller; }
+  void attach_router(ProviderRouter& router) { router_ = &router; }
 
   tl::expected<plugin::ChatResult, plugin::LlmError> complete(const plugin::ChatRequest& request) override;
   tl::expected<plugin::ChatResult, plugin::LlmError> stream(const plugin::ChatRequest& request,
@@ -27,7 +27,7 @@ class HostLlmClient final : public plugin::LlmClient {
                                                           const plugin::ChunkCallback* on_chunk);
   const Config& config_;
   const PluginRegistry* registry_ = nullptr;
-  ProviderCaller* caller_ = nullptr;
+  ProviderRouter* router_ = nullptr;
 };
 
 }  // namespace switchboard

@@ -22,6 +22,8 @@ class MemoryKeyValueStore;
 class WorkerPool;
 class UpstreamClient;
 class ProviderCaller;
+class ProviderRouter;
+class TimerQueue;
 struct HttpMetrics;
 
 class ReplyChannel;
@@ -60,6 +62,7 @@ class App {
   const Router& router() const { return router_; }
   WorkerPool& workers() { return *workers_; }
   ProviderCaller& provider_caller() { return *provider_caller_; }
+  ProviderRouter& provider_router() { return *provider_router_; }
   const std::string& admin_token() const { return admin_token_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
@@ -87,6 +90,8 @@ class App {
   std::unique_ptr<UpstreamClient> upstream_;
   std::unique_ptr<WorkerPool> workers_;  // stops before the rest: its tasks use everything above
   std::unique_ptr<ProviderCaller> provider_caller_;
+  std::unique_ptr<TimerQueue> timers_;
+  std::unique_ptr<ProviderRouter> provider_router_;
 };
 
 }  // namespace switchboard

@@ -65,6 +65,17 @@ struct ProviderInstanceConfig {
   nlohmann::json timeouts = nlohmann::json::object();  // connect_ms, first_byte_ms, idle_ms, total_ms
 };
 
+struct RoutingConfig {
+  std::string strategy = "fallback";      // fallback, round_robin, weighted, least_busy, lowest_latency, lowest_cost
+  std::map<std::string, double> weights;  // instance → weight (weighted)
+  std::map<std::string, std::vector<std::string>> fallbacks;  // instance → tried after it
+};
+
+struct ResilienceConfig {
+  std::string preset = "simple";
+  nlohmann::json custom = nlohmann::json::object();
+};
+
 struct Config {
   ServerConfig server;
   PathsConfig paths;
@@ -74,6 +85,8 @@ struct Config {
   std::vector<std::string> middleware;  // names, in the order requests pass through them
   std::vector<ProviderInstanceConfig> providers;
   std::string default_provider;
+  RoutingConfig routing;
+  ResilienceConfig resilience;
 };
 
 struct ConfigError {

@@ -78,6 +78,8 @@ class SnapshotLease {
   const RegistrySnapshot& operator*() const { return *snapshot_; }
   const RegistrySnapshot* operator->() const { return snapshot_.get(); }
   bool valid() const { return snapshot_ != nullptr; }
+  // The snapshot itself, for work that outlives the call stack (it keeps the plugins alive).
+  std::shared_ptr<const RegistrySnapshot> shared() const { return snapshot_; }
 
  private:
   void release();

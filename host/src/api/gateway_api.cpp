@@ -12,7 +12,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 
-#include "../provider_call.hpp"
+#include "../provider_router.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -47,26 +47,6 @@ int status_for(const plugin::ProviderError& error) {
   if (error.code == "overloaded") return 503;
   if (error.code.find("timeout") != std::string::npos) return 504;
   return 502;
-}
-
-struct Target {
-  const ProviderInstanceConfig* instance = nullptr;
-  std::string model;
-};
-
-// "<instance>/<model>", a model some instance lists, or the default instance.
-Target resolve(const Config& config, const std::string& requested) {
-  if (auto slash = requested.find('/'); slash != std::string::npos) {
-    if (auto* instance = find_instance(config, requested.substr(0, slash))) {
-      return {instance, requested.substr(slash + 1)};
-    }
-  }
-  for (const auto& instance : config.providers) {
-    for (const auto& model : instance.models) {
-      if (model == requested) return {&instance, requested};
-    }
-  }
-  return {find_instance(config, config.default_provider), requested};
 }
 
 // Validates the OpenAI request body and turns it into a ChatRequest; an error reply when bad.
@@ -207,34 +187,35 @@ void add_gateway_routes(Router& router, App& app) {
         if (!body) return reply->send(body.error());
         auto request = parse_request(*body);
         if (!request) return reply->send(error_response(400, "INVALID_REQUEST", request.error(), context.request_id));
-        Target target = resolve(app.config(), request->model);
-        if (!target.instance) {
+        const std::string requested_model = request->model;
+        request->request_id = context.request_id;
+        request->transaction_guid = context.transaction_guid;
+        auto snapshot = context.plugins.shared();
+        auto targets = app.provider_router().plan(requested_model, *request, *snapshot);
+        if (targets.empty()) {
           return reply->send(
               error_response(400, "INVALID_REQUEST", "no provider instance for this model", context.request_id));
         }
-        PluginPtr provider = context.plugins->find(target.instance->plugin);
-        if (!provider || !provider->provider) {
-          return reply->send(error_response(503, "PROVIDER_UNAVAILABLE",
-                                            "provider plugin \"" + target.instance->plugin + "\" is not loaded",
-                                            context.request_id));
-        }
-        request->model = target.model.empty() ? target.instance->model : target.model;
-        request->request_id = context.request_id;
-        request->transaction_guid = context.transaction_guid;
-        const std::string instance_name = target.instance->name;
         const std::string request_id = context.request_id;
 
         if (!request->stream) {
-          auto cancel = app.provider_caller().call(
-              provider, *request, endpoint_for(*target.instance), timeouts_for(*target.instance), nullptr,
-              [reply, started, instance_name, request_id, model = request->model](ProviderOutcome outcome) {
+          auto cancel = app.provider_router().call(
+              snapshot, std::move(targets), *request, nullptr, nullptr,
+              [reply, started, request_id](ProviderRouter::Done done) {
+                auto& outcome = done.outcome;
                 if (!outcome.result) {
                   const auto& error = outcome.result.error();
-                  log().warn("provider call failed",
-                             {{"provider", instance_name}, {"code", error.code}, {"message", error.message}});
+                  log().warn("provider call failed", {{"provider", done.instance},
+                                                      {"code", error.code},
+                                                      {"message", error.message},
+                                                      {"attempts", done.attempts}});
                   auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
-                                                 "provider \"" + instance_name + "\": " + error.message, request_id);
-                  response.set_header("X-Switchboard-Provider", instance_name);
+                                                 "provider \"" + done.instance + "\": " + error.message, request_id);
+                  response.set_header("X-Switchboard-Provider", done.instance);
+                  response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
+                  if (error.retry_after)
+                    response.set_header("Retry-After",
+                                        std::to_string(std::max<long long>(1, error.retry_after->count() / 1000)));
                   return reply->send(std::move(response));
                 }
                 auto& result = *outcome.result;
@@ -245,13 +226,14 @@ void add_gateway_routes(Router& router, App& app) {
                     {{"id", result.id.empty() ? "chatcmpl-" + new_uuid() : result.id},
                      {"object", "chat.completion"},
                      {"created", epoch_seconds()},
-                     {"model", result.model.empty() ? model : result.model},
+                     {"model", result.model.empty() ? done.model : result.model},
                      {"choices",
                       json::array({{{"index", 0},
                                     {"message", {{"role", "assistant"}, {"content", result.content}}},
                                     {"finish_reason", result.finish_reason.empty() ? "stop" : result.finish_reason}}})},
                      {"usage", usage_json(result.usage)}});
-                response.set_header("X-Switchboard-Provider", instance_name);
+                response.set_header("X-Switchboard-Provider", done.instance);
+                response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
                 response.set_header("X-Switchboard-Overhead-Ms",
                                     std::to_string(std::max(0.0, total - outcome.upstream_ms)));
                 reply->send(std::move(response));
@@ -263,8 +245,6 @@ void add_gateway_routes(Router& router, App& app) {
         auto state = std::make_shared<StreamState>();
         state->reply = reply;
         state->id = "chatcmpl-" + new_uuid();
-        state->model = request->model;
-        state->instance = instance_name;
         state->created = epoch_seconds();
         state->started = started;
         const std::int64_t prompt_estimate = [&] {
@@ -272,8 +252,8 @@ void add_gateway_routes(Router& router, App& app) {
           for (const auto& m : request->messages) n += estimate_tokens(m.content);
           return n;
         }();
-        auto cancel = app.provider_caller().call(
-            provider, *request, endpoint_for(*target.instance), timeouts_for(*target.instance),
+        auto cancel = app.provider_router().call(
+            snapshot, std::move(targets), *request,
             [state](const plugin::ChatChunk& chunk) {
               state->begin();
               if (chunk.usage) {
@@ -287,12 +267,18 @@ void add_gateway_routes(Router& router, App& app) {
               }
               return !state->reply->cancelled();
             },
-            [state, request_id, prompt_estimate](ProviderOutcome outcome) {
+            [state](const std::string& instance, const std::string& model) {
+              state->instance = instance;  // each attempt, until the stream begins
+              state->model = model;
+            },
+            [state, request_id, prompt_estimate](ProviderRouter::Done done) {
+              auto& outcome = done.outcome;
               if (!outcome.result && !state->begun) {
                 const auto& error = outcome.result.error();
                 auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
-                                               "provider \"" + state->instance + "\": " + error.message, request_id);
-                response.set_header("X-Switchboard-Provider", state->instance);
+                                               "provider \"" + done.instance + "\": " + error.message, request_id);
+                response.set_header("X-Switchboard-Provider", done.instance);
+                response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
                 return state->reply->send(std::move(response));
               }
               state->begin();
