@@ -292,6 +292,20 @@ TEST_F(Gateway, BadRequestsAre400) {
   EXPECT_EQ(client_.post("/v1/chat/completions", "not json").status, 400);
 }
 
+TEST_F(Gateway, TheOfficialOpenAiClientWorksUnchanged) {
+  // tools/dev installs tests/node (npm `openai`); the script asserts and exits non-zero on a mismatch.
+  const std::string command = "node " + std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/node/openai_client.mjs " +
+                              server_->base_url() + "/v1 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = pclose(pipe);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("stream: echo: streaming from the sdk"), std::string::npos) << output;
+}
+
 TEST_F(Gateway, TheMockServesTheGatewayToo) {
   auto reply = client_.post("/v1/chat/completions", chat("mock/mock-1", "hello mock", true));
   ASSERT_EQ(reply.status, 200);

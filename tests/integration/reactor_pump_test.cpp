@@ -49,9 +49,9 @@ TEST(ReactorPump, AFullPoolAnswers503AtOnce) {
   ServerProcess server({config(2, 1, 0), {}, {}, assemble_plugin_dir(plugins.path())});
   auto busy = std::async(std::launch::async, [&] {
     HttpClient client(server.base_url());
-    return client.post("/v1/frameworks/echo/tasks/echo", echo_body("busy", 800));
+    return client.post("/v1/frameworks/echo/tasks/echo", echo_body("busy", 2500));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the busy request holds the only worker
   HttpClient client(server.base_url());
   auto refused = client.post("/v1/frameworks/echo/tasks/echo", echo_body("refused"));
   EXPECT_EQ(refused.status, 503);

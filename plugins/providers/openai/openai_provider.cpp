@@ -1,82 +1,14 @@
 // Codec for any OpenAI-compatible chat-completions API (OpenAI, OpenRouter, Ollama,
 // LM Studio, vLLM, …). Pure functions: the host sends the request and feeds back the
-// response, whole or as SSE events.
+// response, whole or as SSE events. The wire format lives in the SDK (openai_format).
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/provider.hpp>
+#include <switchboard/sdk/openai_format.hpp>
 
 namespace {
 
 using namespace switchboard::plugin;
-using nlohmann::json;
-
-// Request fields the host uses itself and never forwards.
-bool host_only(const std::string& key) { return key == "provider" || key == "messages"; }
-
-Usage usage_from(const json& usage) {
-  Usage out;
-  if (!usage.is_object()) return out;
-  out.input_tokens = usage.value("prompt_tokens", 0LL);
-  out.output_tokens = usage.value("completion_tokens", 0LL);
-  if (usage.contains("prompt_tokens_details") && usage["prompt_tokens_details"].is_object()) {
-    out.cached_tokens = usage["prompt_tokens_details"].value("cached_tokens", 0LL);
-  }
-  return out;
-}
-
-std::string text_of(const json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (content.is_array()) {  // content parts: keep the text ones
-    for (const auto& part : content) {
-      if (part.is_object() && part.value("type", "") == "text") out += part.value("text", "");
-    }
-  }
-  return out;
-}
-
-ProviderError bad_response(const std::string& why) { return provider_error("bad_response", why, 0, true); }
-
-class OpenAiStreamDecoder final : public StreamDecoder {
- public:
-  tl::expected<std::vector<ChatChunk>, ProviderError> on_event(const StreamEvent& event) override {
-    std::vector<ChatChunk> chunks;
-    if (event.data == "[DONE]") {
-      finished_ = true;
-      return chunks;
-    }
-    json data = json::parse(event.data, nullptr, false);
-    if (data.is_discarded() || !data.is_object()) return tl::unexpected(bad_response("malformed stream event"));
-    if (data.contains("error")) {
-      const auto& error = data["error"];
-      return tl::unexpected(
-          provider_error("upstream_error",
-                         error.is_object() ? error.value("message", "error in stream") : "error in stream", 0, true));
-    }
-    ChatChunk chunk;
-    bool meaningful = false;
-    if (data.contains("choices") && data["choices"].is_array() && !data["choices"].empty()) {
-      const auto& choice = data["choices"][0];
-      if (choice.contains("delta") && choice["delta"].is_object() && choice["delta"].contains("content")) {
-        chunk.delta = text_of(choice["delta"]["content"]);
-        meaningful = meaningful || !chunk.delta.empty();
-      }
-      if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
-        chunk.finish_reason = choice["finish_reason"].get<std::string>();
-        meaningful = true;
-      }
-    }
-    if (data.contains("usage") && data["usage"].is_object()) {
-      chunk.usage = usage_from(data["usage"]);
-      meaningful = true;
-    }
-    if (meaningful) chunks.push_back(std::move(chunk));
-    return chunks;
-  }
-  bool finished() const override { return finished_; }
-
- private:
-  bool finished_ = false;
-};
+namespace sdk = switchboard::sdk;
 
 class OpenAiProvider final : public Provider {
  public:
@@ -85,31 +17,6 @@ class OpenAiProvider final : public Provider {
   tl::expected<UpstreamRequest, ProviderError> encode(const ChatRequest& request,
                                                       const ProviderEndpoint& endpoint) const override {
     if (endpoint.base_url.empty()) return tl::unexpected(provider_error("misconfigured", "no base_url"));
-    json body = json::object();
-    body["model"] = request.model.empty() ? endpoint.model : request.model;
-    if (request.extra.is_object() && request.extra.contains("messages") && request.extra["messages"].is_array()) {
-      body["messages"] = request.extra["messages"];  // the client's own messages, tool calls and all
-    } else {
-      json messages = json::array();
-      for (const auto& message : request.messages) {
-        json m = {{"role", message.role}, {"content", message.content}};
-        if (!message.name.empty()) m["name"] = message.name;
-        messages.push_back(std::move(m));
-      }
-      body["messages"] = std::move(messages);
-    }
-    if (request.temperature) body["temperature"] = *request.temperature;
-    if (request.top_p) body["top_p"] = *request.top_p;
-    if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
-    if (!request.stop.empty()) body["stop"] = request.stop;
-    if (request.extra.is_object()) {
-      for (auto it = request.extra.begin(); it != request.extra.end(); ++it) {
-        if (!host_only(it.key())) body[it.key()] = *it;
-      }
-    }
-    body["stream"] = request.stream;
-    if (request.stream) body["stream_options"] = {{"include_usage", true}};
-
     UpstreamRequest out;
     std::string base = endpoint.base_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -118,53 +25,27 @@ class OpenAiProvider final : public Provider {
     out.headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
     if (!endpoint.api_key.empty()) out.headers.emplace_back("Authorization", "Bearer " + endpoint.api_key);
     for (const auto& header : endpoint.headers) out.headers.push_back(header);
-    out.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    out.body = sdk::openai_request_body(request, request.model.empty() ? endpoint.model : request.model)
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out;
   }
 
   tl::expected<ChatResult, ProviderError> decode(const UpstreamResponse& response) const override {
-    json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return tl::unexpected(bad_response("response is not JSON"));
-    if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty() ||
-        !body["choices"][0].is_object()) {
-      return tl::unexpected(bad_response("response has no choices"));
-    }
-    const auto& choice = body["choices"][0];
-    ChatResult result;
-    result.id = body.value("id", "");
-    result.model = body.value("model", "");
-    if (choice.contains("message") && choice["message"].is_object() && choice["message"].contains("content")) {
-      result.content = text_of(choice["message"]["content"]);
-    }
-    result.finish_reason = choice.contains("finish_reason") && choice["finish_reason"].is_string()
-                               ? choice["finish_reason"].get<std::string>()
-                               : "stop";
-    if (body.contains("usage")) result.usage = usage_from(body["usage"]);
-    return result;
+    return sdk::openai_decode(response);
   }
 
   StreamFraming stream_framing() const override { return StreamFraming::sse; }
 
   std::unique_ptr<StreamDecoder> stream_decoder(const ChatRequest&) const override {
-    return std::make_unique<OpenAiStreamDecoder>();
+    return sdk::openai_stream_decoder();
   }
 
   ProviderError classify(const UpstreamResponse& response) const override {
-    ProviderError error = Provider::classify(response);
-    json body = json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-      const auto& detail = body["error"];
-      if (detail.contains("message") && detail["message"].is_string()) error.message = detail["message"];
-      if (detail.value("code", json()).is_string() && detail["code"] == "context_length_exceeded") {
-        error.code = "context_length_exceeded";
-        error.retryable = false;
-      }
-    }
-    return error;
+    return sdk::openai_classify(Provider::classify(response), response);
   }
 };
 
-std::shared_ptr<Plugin> make_openai(const json&, HostServices&) { return std::make_shared<OpenAiProvider>(); }
+std::shared_ptr<Plugin> make_openai(const nlohmann::json&, HostServices&) { return std::make_shared<OpenAiProvider>(); }
 
 }  // namespace
 
