@@ -572,7 +572,7 @@ void HttpServer::start() {
   impl_->endpoint = std::make_unique<Http::Endpoint>(address);
   auto options = Http::Endpoint::options()
                      .threads(impl_->options.threads)
-                     .flags(Tcp::Options::ReuseAddr)
+                     .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)        // streams write small chunks
                      .maxRequestSize(impl_->options.max_request_bytes + 64 * 1024)  // plus headers
                      .maxResponseSize(64 * 1024 * 1024);
   impl_->endpoint->init(options);
