@@ -4,7 +4,6 @@
 #include <regex>
 #include <thread>
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include "../support/fake_upstream.hpp"
@@ -206,17 +205,7 @@ TEST_F(Gateway, TimeoutsAreEnforced) {
 
 TEST_F(Gateway, AClientThatHangsUpCancelsTheUpstreamCall) {
   const int before = upstream_->abandoned();
-  CURL* curl = curl_easy_init();
-  const std::string url = server_->base_url() + "/v1/chat/completions";
-  const std::string body = chat("fake/drip", "x", true);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 200L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(
-      curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
-  curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
+  post_and_hang_up(server_->base_url() + "/v1/chat/completions", chat("fake/drip", "x", true), 200L);
   // The drip would take a second; the upstream sees its client (us) leave much sooner.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
   while (upstream_->abandoned() == before && std::chrono::steady_clock::now() < deadline) {
@@ -233,17 +222,7 @@ TEST_F(Gateway, EveryAnswerCarriesItsOwnMarker) {
     for (int i = 0; i < 30; ++i) {
       const std::string marker = "marker-" + std::to_string(id) + "-" + std::to_string(i);
       if (i % 3 == 0) {  // hang up before the slow answer comes
-        CURL* curl = curl_easy_init();
-        const std::string url = server_->base_url() + "/v1/chat/completions";
-        const std::string body = chat("fake/slow-echo", marker);
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 50L);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(
-            curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
-        curl_easy_perform(curl);
-        curl_easy_cleanup(curl);
+        post_and_hang_up(server_->base_url() + "/v1/chat/completions", chat("fake/slow-echo", marker), 50L);
         continue;
       }
       HttpClient client(server_->base_url());

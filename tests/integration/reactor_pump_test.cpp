@@ -5,7 +5,6 @@
 #include <future>
 #include <thread>
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include "../support/http_client.hpp"
@@ -73,17 +72,7 @@ TEST(ReactorPump, EveryClientGetsItsOwnAnswerThroughDisconnectsAndFdReuse) {
       if (i % 5 == 0) {
         // Give up on a slow request: the server's reply must go nowhere, and the fd it was
         // meant for is soon reused by a new connection.
-        CURL* curl = curl_easy_init();
-        const std::string url = server.base_url() + "/v1/frameworks/echo/tasks/echo";
-        const std::string body = echo_body(text, 60);
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20L);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(
-            curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
-        curl_easy_perform(curl);
-        curl_easy_cleanup(curl);
+        post_and_hang_up(server.base_url() + "/v1/frameworks/echo/tasks/echo", echo_body(text, 60), 20L);
         continue;
       }
       HttpClient client(server.base_url());  // a new connection each time: fd numbers recycle

@@ -25,6 +25,10 @@ struct HttpReply {
   }
 };
 
+// POSTs `body` to `url` on a fresh connection and hangs up after `timeout_ms`, whatever the
+// server is doing: the client that goes away mid-request.
+void post_and_hang_up(const std::string& url, const std::string& body, long timeout_ms);
+
 class HttpClient {
  public:
   explicit HttpClient(std::string base_url);
