@@ -111,14 +111,19 @@ struct ServerState {
   std::mutex pumps_mutex;
   std::vector<std::weak_ptr<ReactorPump>> pumps;
 
-  // Retry wakes for replies a slow client could not take at once. They are posted from this
-  // thread: posted from the reactor itself, the wake would run inside the call (re-entrant).
-  std::mutex retry_mutex;
-  std::condition_variable retry_wake;
+  // The wake thread: posts the retry wakes for replies a slow client could not take at once
+  // (posted from the reactor itself, a wake would run inside the call, re-entrant), and
+  // re-posts wakes that Pistache lost (see ReactorPump::post_wake).
+  std::mutex wake_mutex;
+  std::condition_variable wake_cv;
   std::vector<std::pair<Clock::time_point, std::weak_ptr<ReactorPump>>> retries;
-  bool retry_stop = false;
-  std::thread retry_thread;
+  bool wake_stop = false;
+  std::atomic<bool> wake_thread_idle{false};  // sleeping until told: no wake to watch
+  std::thread wake_thread;
 };
+
+// How long a posted wake may stay unanswered before the wake thread posts it again.
+constexpr auto kLostWakeCheck = std::chrono::milliseconds(5);
 
 // Unsent bytes a client may leave behind before it is cut (a reader too slow for its stream).
 constexpr std::size_t kMaxBufferedBytes = 8 * 1024 * 1024;
@@ -277,6 +282,11 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
   // epoll round instead of a 1 ms timer. The continuation is attached before the request
   // is queued, so it cannot run anywhere but the reactor. (Re-check on a Pistache upgrade:
   // the reactor pump tests fail if the continuation stops running.)
+  //
+  // That queue can lose a wake: its pop() drains the queue's eventfd after finding the
+  // queue empty, so a push landing between the two leaves an entry that nothing signals
+  // (fixed upstream in 2024, after 0.0.5). The entry is still queued, and any later push
+  // delivers it; so the wake thread posts again when a wake stays unanswered.
   void post_wake() {
     if (!alive_.load()) return;
     Async::Deferred<uint64_t> deferred;
@@ -284,9 +294,30 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
       deferred = Async::Deferred<uint64_t>(std::move(resolve), std::move(reject));
     });
     auto self = shared_from_this();
-    promise.then([self](uint64_t) { self->drain(); }, [self](std::exception_ptr) { self->drain(); });
+    auto run = [self] {
+      self->wakes_run_.fetch_add(1);
+      self->drain();
+    };
+    promise.then([run](uint64_t) { run(); }, [run](std::exception_ptr) { run(); });
+    wakes_posted_.fetch_add(1);
     transport_->armTimer(wake_fd_, std::chrono::milliseconds(1), std::move(deferred));
+    if (state_->wake_thread_idle.load(std::memory_order_relaxed) && state_->wake_thread_idle.exchange(false)) {
+      std::lock_guard lock(state_->wake_mutex);  // so the notification cannot slip past the wait
+      state_->wake_cv.notify_one();
+    }
   }
+
+  // Wake thread only: whether a wake has been waiting since the previous check with no wake
+  // run meanwhile (then it is lost, or the reactor is very busy: posting again is harmless).
+  bool wake_lost() {
+    const auto run = wakes_run_.load();
+    const bool waiting = wakes_posted_.load() != run;
+    const bool lost = waiting && waited_at_last_check_ && run == run_at_last_check_;
+    waited_at_last_check_ = waiting;
+    run_at_last_check_ = run;
+    return lost;
+  }
+  bool wake_waiting() const { return wakes_posted_.load() != wakes_run_.load(); }
 
   // On the reactor thread: writes every dirty reply.
   void drain() {
@@ -344,10 +375,10 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
  private:
   void request_retry(std::chrono::milliseconds delay) {
     {
-      std::lock_guard lock(state_->retry_mutex);
+      std::lock_guard lock(state_->wake_mutex);
       state_->retries.emplace_back(Clock::now() + delay, weak_from_this());
     }
-    state_->retry_wake.notify_one();
+    state_->wake_cv.notify_one();
   }
 
   Tcp::Transport* transport_;
@@ -358,6 +389,10 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
   std::mutex mutex_;
   std::vector<std::shared_ptr<PumpedReply>> dirty_;
   bool wake_outstanding_ = false;
+  std::atomic<std::uint64_t> wakes_posted_{0};
+  std::atomic<std::uint64_t> wakes_run_{0};
+  bool waited_at_last_check_ = false;  // wake thread only
+  std::uint64_t run_at_last_check_ = 0;
   std::unordered_map<Tcp::Peer*, std::weak_ptr<PumpedReply>> open_;  // replies still being produced
 };
 
@@ -533,24 +568,63 @@ class Handler final : public Http::Handler {
   std::shared_ptr<ReactorPump> pump_;  // per clone, and Pistache makes one clone per reactor
 };
 
-void run_retries(ServerState& state) {
-  std::unique_lock lock(state.retry_mutex);
-  while (!state.retry_stop) {
-    if (state.retries.empty()) {
-      state.retry_wake.wait(lock);
+std::vector<std::shared_ptr<ReactorPump>> live_pumps(ServerState& state) {
+  std::vector<std::shared_ptr<ReactorPump>> pumps;
+  std::lock_guard lock(state.pumps_mutex);
+  for (auto& weak : state.pumps) {
+    if (auto pump = weak.lock()) pumps.push_back(std::move(pump));
+  }
+  return pumps;
+}
+
+// The wake thread: due retries, and lost wakes (checked every kLostWakeCheck while any wake
+// is waiting; otherwise it sleeps until a wake is posted).
+void run_wake_thread(ServerState& state) {
+  auto next_check = Clock::now() + kLostWakeCheck;
+  std::unique_lock lock(state.wake_mutex);
+  while (!state.wake_stop) {
+    auto due = state.retries.end();
+    for (auto it = state.retries.begin(); it != state.retries.end(); ++it) {
+      if (due == state.retries.end() || it->first < due->first) due = it;
+    }
+    const auto now = Clock::now();
+    if (due != state.retries.end() && due->first <= now) {
+      auto pump = due->second.lock();
+      state.retries.erase(due);
+      lock.unlock();
+      if (pump) pump->post_wake();
+      lock.lock();
       continue;
     }
-    auto next = std::min_element(state.retries.begin(), state.retries.end(),
-                                 [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (next->first > Clock::now()) {
-      state.retry_wake.wait_until(lock, next->first);
+    if (now >= next_check) {
+      lock.unlock();
+      bool waiting = false;
+      for (auto& pump : live_pumps(state)) {
+        if (pump->wake_lost()) pump->post_wake();
+        waiting = waiting || pump->wake_waiting();
+      }
+      lock.lock();
+      next_check = Clock::now() + kLostWakeCheck;
+      if (!waiting && state.retries.empty()) {
+        // Nothing to watch: sleep until a wake is posted (post_wake clears the flag and
+        // notifies under the mutex) or a retry is requested.
+        state.wake_thread_idle = true;
+        lock.unlock();
+        bool posted_meanwhile = false;
+        for (auto& pump : live_pumps(state)) posted_meanwhile = posted_meanwhile || pump->wake_waiting();
+        lock.lock();
+        if (!posted_meanwhile) {
+          state.wake_cv.wait(lock,
+                             [&] { return state.wake_stop || !state.wake_thread_idle || !state.retries.empty(); });
+        }
+        state.wake_thread_idle = false;
+        next_check = Clock::now() + kLostWakeCheck;
+      }
       continue;
     }
-    auto pump = next->second.lock();
-    state.retries.erase(next);
-    lock.unlock();
-    if (pump) pump->post_wake();
-    lock.lock();
+    auto until = next_check;
+    if (due != state.retries.end()) until = std::min(until, due->first);
+    state.wake_cv.wait_until(lock, until);
   }
 }
 
@@ -578,7 +652,7 @@ void HttpServer::start() {
   impl_->endpoint->init(options);
   impl_->endpoint->setHandler(Http::make_handler<Handler>(&impl_->app, impl_->state));
   auto* state = impl_->state.get();
-  state->retry_thread = std::thread([state] { run_retries(*state); });
+  state->wake_thread = std::thread([state] { run_wake_thread(*state); });
   impl_->endpoint->serveThreaded();
 }
 
@@ -607,11 +681,11 @@ void HttpServer::stop() {
     }
   }
   {
-    std::lock_guard lock(state.retry_mutex);
-    state.retry_stop = true;
+    std::lock_guard lock(state.wake_mutex);
+    state.wake_stop = true;
   }
-  state.retry_wake.notify_all();
-  if (state.retry_thread.joinable()) state.retry_thread.join();
+  state.wake_cv.notify_all();
+  if (state.wake_thread.joinable()) state.wake_thread.join();
   impl_->endpoint->shutdown();
   impl_->endpoint.reset();
 }

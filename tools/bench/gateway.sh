@@ -7,6 +7,8 @@
 # ((user+sys of its processes) / requests), and Switchboard's peak RSS; then the added p50 at
 # one connection. Ratios are against nginx in the same run (this machine is noisy).
 # Usage: tools/bench/gateway.sh [seconds per run, default 10]   (build first: tools/dev build release)
+#   BENCH_PROFILE=1 also records Switchboard with `perf` during its runs and prints where the
+#   time goes (perf report, by symbol, self time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
@@ -106,8 +108,14 @@ run() {
   [ "$script" = stream.lua ] && [ "$name" != switchboard ] && path=/stream/v1/chat/completions
   [ "$connections" -lt 2 ] && threads=1
   before=$(ticks "$@")
+  local perf_pid=""
+  if [ -n "${BENCH_PROFILE:-}" ] && [ "$name" = switchboard ] && [ "$connections" -gt 1 ]; then
+    perf record -F 999 -g -o "$WORK/perf-${script%.lua}.data" -p "$1" -- sleep "$DURATION" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   out=$(wrk -t$threads -c"$connections" -d"${DURATION}s" --latency -s "$WORK/$script" "http://127.0.0.1:$port$path")
   after=$(ticks "$@")
+  [ -n "$perf_pid" ] && wait "$perf_pid" || true
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   if echo "$out" | grep -q "Non-2xx"; then echo "bench: $name answered errors: $(echo "$out" | grep Non-2xx)" >&2; fi
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -136,7 +144,17 @@ for mode in whole stream; do
   awk -v s="${RPS[switchboard-$mode]}" -v n="${RPS[nginx-$mode]}" -v cs="${CPU[switchboard-$mode]}" -v cn="${CPU[nginx-$mode]}" -v m="$mode" \
     'BEGIN { printf "%s: switchboard/nginx req/s = %.2f (target >= 0.8), CPU µs/req = %.2f (target <= 1.5)\n", m, s/n, (cn > 0 ? cs/cn : 0) }'
 done
+# wrk prints latencies as 52.10us, 1.20ms or 1.02s: in microseconds.
+micros() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else print n * 1000000 }'; }
 read -r _ _ direct_p50 _ _ < <(run direct $UP whole.lua 1 "$MOCK_PID")
 read -r _ _ sb_p50 _ _ < <(run switchboard $SB whole.lua 1 "$SB_PID")
-echo "one connection: p50 direct $direct_p50, through switchboard $sb_p50 (target: added <= 100us)"
+added=$(awk -v a="$(micros "$sb_p50")" -v b="$(micros "$direct_p50")" 'BEGIN { printf "%.0f", a - b }')
+echo "one connection: p50 direct $direct_p50, through switchboard $sb_p50, added ${added}us (target <= 100us)"
 echo "switchboard peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$SB_PID/status) (target <= 40 MB)"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  for mode in whole stream; do
+    echo; echo "profile ($mode), top symbols by self time:"
+    perf report -i "$WORK/perf-$mode.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
+      grep -E '^ +[0-9]' | head -40
+  done
+fi
