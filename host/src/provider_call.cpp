@@ -84,7 +84,12 @@ struct HttpCall {
     }
     const plugin::UpstreamResponse response{status, headers, body};
     if (status < 200 || status >= 300) {
-      outcome.result = tl::unexpected(provider->provider->classify(response));
+      try {
+        outcome.result = tl::unexpected(provider->provider->classify(response));
+      } catch (const std::exception& e) {  // a plugin's bug must not take the upstream thread down
+        outcome.result = tl::unexpected(
+            provider_error("upstream_error", "HTTP " + std::to_string(status) + " (classifier failed)", status, true));
+      }
       return outcome;
     }
     if (on_chunk) {

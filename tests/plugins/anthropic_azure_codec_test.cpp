@@ -103,6 +103,31 @@ TEST_F(Codecs, AnthropicDecodesARecordedStream) {
           .retryable);
 }
 
+// Found by fuzz_codec_anthropic: fields of an unexpected type threw out of the decoder
+// (nlohmann's value() throws on a type mismatch) instead of being read as absent.
+TEST_F(Codecs, AnthropicReadsFieldsOfTheWrongTypeAsAbsent) {
+  auto* codec = load("providers/anthropic.so");
+  ASSERT_TRUE(codec);
+  auto decoder = codec->stream_decoder({});
+  const char* events[][2] = {
+      {"message_start", R"({"type":{"x":1},"message":{"usage":{"input_tokens":"many"}}})"},
+      {"message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":[1]}}})"},
+      {"content_block_delta", R"({"type":"content_block_delta","delta":{"type":"text_delta","text":7}})"},
+      {"message_delta", R"({"type":"message_delta","delta":{"stop_reason":5},"usage":{"output_tokens":"2"}})"},
+      {"error", R"({"type":"error","error":{"type":1,"message":{"m":1}}})"},
+  };
+  for (const auto& [name, data] : events) {
+    tl::expected<std::vector<plugin::ChatChunk>, plugin::ProviderError> chunks;
+    EXPECT_NO_THROW(chunks = decoder->on_event({name, data})) << data;
+  }
+  auto last = decoder->on_event({"message_delta", R"({"type":"message_delta","delta":{"stop_reason":5}})"});
+  ASSERT_TRUE(last);
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ((*last)[0].finish_reason, "stop");
+  EXPECT_NO_THROW(codec->decode({200, {}, R"({"id":1,"model":[],"content":[{"type":"text","text":{}}],"usage":5})"}));
+  EXPECT_NO_THROW(codec->classify({500, {}, R"({"error":{"message":42}})"}));
+}
+
 TEST_F(Codecs, AzureUsesDeploymentUrlsApiVersionAndApiKey) {
   auto* codec = load("providers/azure-openai.so");
   ASSERT_TRUE(codec);

@@ -3,7 +3,6 @@
 // the answer is written as upstream events arrive, by the connection's reactor.
 #include <algorithm>
 #include <chrono>
-#include <set>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -13,6 +12,7 @@
 #include <switchboard/request_id.hpp>
 
 #include "../provider_router.hpp"
+#include "chat_request.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -49,76 +49,19 @@ int status_for(const plugin::ProviderError& error) {
   return 502;
 }
 
-// Validates the OpenAI request body and turns it into a ChatRequest; an error reply when bad.
-tl::expected<plugin::ChatRequest, std::string> parse_request(const json& body) {
-  plugin::ChatRequest request;
-  if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
-    return tl::unexpected(std::string("\"messages\" must be a non-empty array"));
-  }
-  bool plain = true;  // only role + string content: no need to pass the raw messages
-  for (const auto& message : body["messages"]) {
-    if (!message.is_object() || !message.contains("role") || !message["role"].is_string()) {
-      return tl::unexpected(std::string("each message needs a \"role\""));
-    }
-    plugin::ChatMessage m;
-    m.role = message["role"];
-    if (message.contains("content") && message["content"].is_string()) {
-      m.content = message["content"];
-    } else {
-      plain = false;
-      if (message.contains("content") && message["content"].is_array()) {
-        for (const auto& part : message["content"]) {
-          if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string())
-            m.content += part["text"].get<std::string>();
-        }
-      }
-    }
-    if (message.size() > 2 + (message.contains("name") ? 1 : 0)) plain = false;  // tool calls and the like
-    if (message.contains("name") && message["name"].is_string()) m.name = message["name"];
-    request.messages.push_back(std::move(m));
-  }
-  if (body.contains("model") && !body["model"].is_string())
-    return tl::unexpected(std::string("\"model\" must be text"));
-  request.model = body.value("model", "");
-  if (body.contains("temperature")) {
-    if (!body["temperature"].is_number() || body["temperature"] < 0 || body["temperature"] > 2)
-      return tl::unexpected(std::string("\"temperature\" must be a number from 0 to 2"));
-    request.temperature = body["temperature"].get<double>();
-  }
-  if (body.contains("top_p")) {
-    if (!body["top_p"].is_number() || body["top_p"] < 0 || body["top_p"] > 1)
-      return tl::unexpected(std::string("\"top_p\" must be a number from 0 to 1"));
-    request.top_p = body["top_p"].get<double>();
-  }
-  if (body.contains("max_tokens") && !body["max_tokens"].is_null()) {
-    if (!body["max_tokens"].is_number_integer() || body["max_tokens"] < 1)
-      return tl::unexpected(std::string("\"max_tokens\" must be a positive integer"));
-    request.max_tokens = body["max_tokens"].get<int>();
-  }
-  if (body.contains("stop") && !body["stop"].is_null()) {
-    if (body["stop"].is_string())
-      request.stop.push_back(body["stop"]);
-    else if (body["stop"].is_array()) {
-      for (const auto& s : body["stop"]) {
-        if (!s.is_string()) return tl::unexpected(std::string("\"stop\" must be text or a list of text"));
-        request.stop.push_back(s);
-      }
-    } else {
-      return tl::unexpected(std::string("\"stop\" must be text or a list of text"));
-    }
-  }
-  if (body.contains("n") && body["n"] != 1) return tl::unexpected(std::string("only \"n\": 1 is supported"));
-  if (body.contains("stream") && !body["stream"].is_boolean())
-    return tl::unexpected(std::string("\"stream\" must be a boolean"));
-  request.stream = body.value("stream", false);
-  // Everything else the client sent (tools, response_format, seed, user, …) passes through.
-  static const std::set<std::string> handled = {"messages", "model", "temperature", "top_p",         "max_tokens",
-                                                "stop",     "n",     "stream",      "stream_options"};
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (!handled.count(it.key())) request.extra[it.key()] = *it;
-  }
-  if (!plain) request.extra["messages"] = body["messages"];
-  return request;
+// The answer when every attempt failed before a byte was sent (whole or streamed requests).
+HttpResponse provider_error_response(const ProviderRouter::Done& done, const std::string& request_id) {
+  const auto& error = done.outcome.result.error();
+  log().warn(
+      "provider call failed",
+      {{"provider", done.instance}, {"code", error.code}, {"message", error.message}, {"attempts", done.attempts}});
+  auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
+                                 "provider \"" + done.instance + "\": " + error.message, request_id);
+  response.set_header("X-Switchboard-Provider", done.instance);
+  response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
+  if (error.retry_after)
+    response.set_header("Retry-After", std::to_string(std::max<long long>(1, error.retry_after->count() / 1000)));
+  return response;
 }
 
 // One streamed completion: chunks become chat.completion.chunk events as they arrive.
@@ -185,7 +128,7 @@ void add_gateway_routes(Router& router, App& app) {
         const auto started = Clock::now();
         auto body = json_object_body(context);
         if (!body) return reply->send(body.error());
-        auto request = parse_request(*body);
+        auto request = parse_chat_request(*body);
         if (!request) return reply->send(error_response(400, "INVALID_REQUEST", request.error(), context.request_id));
         const std::string requested_model = request->model;
         request->request_id = context.request_id;
@@ -203,21 +146,7 @@ void add_gateway_routes(Router& router, App& app) {
               snapshot, std::move(targets), *request, nullptr, nullptr,
               [reply, started, request_id](ProviderRouter::Done done) {
                 auto& outcome = done.outcome;
-                if (!outcome.result) {
-                  const auto& error = outcome.result.error();
-                  log().warn("provider call failed", {{"provider", done.instance},
-                                                      {"code", error.code},
-                                                      {"message", error.message},
-                                                      {"attempts", done.attempts}});
-                  auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
-                                                 "provider \"" + done.instance + "\": " + error.message, request_id);
-                  response.set_header("X-Switchboard-Provider", done.instance);
-                  response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
-                  if (error.retry_after)
-                    response.set_header("Retry-After",
-                                        std::to_string(std::max<long long>(1, error.retry_after->count() / 1000)));
-                  return reply->send(std::move(response));
-                }
+                if (!outcome.result) return reply->send(provider_error_response(done, request_id));
                 auto& result = *outcome.result;
                 if (result.usage.total_tokens() == 0) result.usage.output_tokens = estimate_tokens(result.content);
                 const double total = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -273,14 +202,8 @@ void add_gateway_routes(Router& router, App& app) {
             },
             [state, request_id, prompt_estimate](ProviderRouter::Done done) {
               auto& outcome = done.outcome;
-              if (!outcome.result && !state->begun) {
-                const auto& error = outcome.result.error();
-                auto response = error_response(status_for(error), "LLM_PROVIDER_ERROR",
-                                               "provider \"" + done.instance + "\": " + error.message, request_id);
-                response.set_header("X-Switchboard-Provider", done.instance);
-                response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
-                return state->reply->send(std::move(response));
-              }
+              if (!outcome.result && !state->begun)
+                return state->reply->send(provider_error_response(done, request_id));
               state->begin();
               if (!outcome.result) {
                 // Mid-stream failure: an error event, then the end marker, so clients stop cleanly.

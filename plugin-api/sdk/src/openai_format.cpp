@@ -1,5 +1,7 @@
 #include <switchboard/sdk/openai_format.hpp>
 
+#include <switchboard/sdk/json_fields.hpp>
+
 namespace switchboard::sdk {
 namespace {
 
@@ -12,11 +14,9 @@ bool host_only(const std::string& key) { return key == "provider" || key == "mes
 Usage usage_from(const json& usage) {
   Usage out;
   if (!usage.is_object()) return out;
-  out.input_tokens = usage.value("prompt_tokens", 0LL);
-  out.output_tokens = usage.value("completion_tokens", 0LL);
-  if (usage.contains("prompt_tokens_details") && usage["prompt_tokens_details"].is_object()) {
-    out.cached_tokens = usage["prompt_tokens_details"].value("cached_tokens", 0LL);
-  }
+  out.input_tokens = integer_field(usage, "prompt_tokens");
+  out.output_tokens = integer_field(usage, "completion_tokens");
+  out.cached_tokens = integer_field(object_field(usage, "prompt_tokens_details"), "cached_tokens");
   return out;
 }
 
@@ -25,7 +25,7 @@ std::string text_of(const json& content) {
   std::string out;
   if (content.is_array()) {  // content parts: keep the text ones
     for (const auto& part : content) {
-      if (part.is_object() && part.value("type", "") == "text") out += part.value("text", "");
+      if (text_field(part, "type") == "text") out += text_field(part, "text");
     }
   }
   return out;
@@ -45,9 +45,7 @@ class OpenAiStreamDecoder final : public StreamDecoder {
     if (data.is_discarded() || !data.is_object()) return tl::unexpected(bad_response("malformed stream event"));
     if (data.contains("error")) {
       const auto& error = data["error"];
-      return tl::unexpected(
-          provider_error("upstream_error",
-                         error.is_object() ? error.value("message", "error in stream") : "error in stream", 0, true));
+      return tl::unexpected(provider_error("upstream_error", text_field(error, "message", "error in stream"), 0, true));
     }
     ChatChunk chunk;
     bool meaningful = false;
@@ -114,8 +112,8 @@ tl::expected<ChatResult, ProviderError> openai_decode(const UpstreamResponse& re
   }
   const auto& choice = body["choices"][0];
   ChatResult result;
-  result.id = body.value("id", "");
-  result.model = body.value("model", "");
+  result.id = text_field(body, "id");
+  result.model = text_field(body, "model");
   if (choice.contains("message") && choice["message"].is_object() && choice["message"].contains("content")) {
     result.content = text_of(choice["message"]["content"]);
   }
@@ -133,7 +131,7 @@ ProviderError openai_classify(ProviderError error, const UpstreamResponse& respo
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
     const auto& detail = body["error"];
     if (detail.contains("message") && detail["message"].is_string()) error.message = detail["message"];
-    if (detail.value("code", json()).is_string() && detail["code"] == "context_length_exceeded") {
+    if (text_field(detail, "code") == "context_length_exceeded") {
       error.code = "context_length_exceeded";
       error.retryable = false;
     }

@@ -6,15 +6,17 @@
 //   max_tokens:        used when a request sets none (default 1024)
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/provider.hpp>
+#include <switchboard/sdk/json_fields.hpp>
 
 namespace {
 
 using namespace switchboard::plugin;
 using nlohmann::json;
+using switchboard::sdk::integer_field;
+using switchboard::sdk::object_field;
+using switchboard::sdk::text_field;
 
-std::string finish_reason(const json& stop_reason) {
-  if (!stop_reason.is_string()) return "stop";
-  const std::string reason = stop_reason;
+std::string finish_reason(const std::string& reason) {
   if (reason == "max_tokens") return "length";
   if (reason == "tool_use") return "tool_calls";
   return "stop";  // end_turn, stop_sequence
@@ -23,11 +25,10 @@ std::string finish_reason(const json& stop_reason) {
 // Anthropic counts cache reads and writes apart from input_tokens; ours include them.
 Usage usage_from(const json& usage) {
   Usage out;
-  if (!usage.is_object()) return out;
-  const auto read = usage.value("cache_read_input_tokens", 0LL);
-  const auto created = usage.value("cache_creation_input_tokens", 0LL);
-  out.input_tokens = usage.value("input_tokens", 0LL) + read + created;
-  out.output_tokens = usage.value("output_tokens", 0LL);
+  const auto read = integer_field(usage, "cache_read_input_tokens");
+  const auto created = integer_field(usage, "cache_creation_input_tokens");
+  out.input_tokens = integer_field(usage, "input_tokens") + read + created;
+  out.output_tokens = integer_field(usage, "output_tokens");
   out.cached_tokens = read;
   return out;
 }
@@ -41,29 +42,27 @@ class AnthropicStreamDecoder final : public StreamDecoder {
     if (event.event == "ping") return chunks;
     json data = json::parse(event.data, nullptr, false);
     if (data.is_discarded() || !data.is_object()) return tl::unexpected(bad_response("malformed stream event"));
-    const std::string type = data.value("type", event.event);
+    const std::string type = text_field(data, "type", event.event);
     if (type == "error") {
-      const auto& error = data.contains("error") && data["error"].is_object() ? data["error"] : json::object();
-      const bool overloaded = error.value("type", "") == "overloaded_error";
+      const auto& error = object_field(data, "error");
+      const bool overloaded = text_field(error, "type") == "overloaded_error";
       return tl::unexpected(provider_error(overloaded ? "overloaded" : "upstream_error",
-                                           error.value("message", std::string("error in stream")), 0, true));
+                                           text_field(error, "message", "error in stream"), 0, true));
     }
-    if (type == "message_start" && data.contains("message") && data["message"].is_object()) {
-      usage_ = usage_from(data["message"].value("usage", json::object()));
-    } else if (type == "content_block_delta" && data.contains("delta") && data["delta"].is_object()) {
-      if (data["delta"].value("type", "") == "text_delta") {
+    if (type == "message_start") {
+      usage_ = usage_from(object_field(object_field(data, "message"), "usage"));
+    } else if (type == "content_block_delta") {
+      const auto& delta = object_field(data, "delta");
+      if (text_field(delta, "type") == "text_delta") {
         ChatChunk chunk;
-        chunk.delta = data["delta"].value("text", "");
+        chunk.delta = text_field(delta, "text");
         if (!chunk.delta.empty()) chunks.push_back(std::move(chunk));
       }
     } else if (type == "message_delta") {
       ChatChunk chunk;
-      if (data.contains("delta") && data["delta"].is_object() && data["delta"].contains("stop_reason")) {
-        chunk.finish_reason = finish_reason(data["delta"]["stop_reason"]);
-      }
-      if (data.contains("usage") && data["usage"].is_object()) {
-        usage_.output_tokens = data["usage"].value("output_tokens", usage_.output_tokens);
-      }
+      const auto& delta = object_field(data, "delta");
+      if (delta.contains("stop_reason")) chunk.finish_reason = finish_reason(text_field(delta, "stop_reason"));
+      usage_.output_tokens = integer_field(object_field(data, "usage"), "output_tokens", usage_.output_tokens);
       chunk.usage = usage_;
       chunks.push_back(std::move(chunk));
     } else if (type == "message_stop") {
@@ -129,13 +128,13 @@ class AnthropicProvider final : public Provider {
     if (!body.contains("content") || !body["content"].is_array())
       return tl::unexpected(bad_response("response has no content"));
     ChatResult result;
-    result.id = body.value("id", "");
-    result.model = body.value("model", "");
+    result.id = text_field(body, "id");
+    result.model = text_field(body, "model");
     for (const auto& block : body["content"]) {
-      if (block.is_object() && block.value("type", "") == "text") result.content += block.value("text", "");
+      if (text_field(block, "type") == "text") result.content += text_field(block, "text");
     }
-    result.finish_reason = finish_reason(body.value("stop_reason", json()));
-    result.usage = usage_from(body.value("usage", json::object()));
+    result.finish_reason = finish_reason(text_field(body, "stop_reason"));
+    result.usage = usage_from(object_field(body, "usage"));
     return result;
   }
 
@@ -150,9 +149,7 @@ class AnthropicProvider final : public Provider {
       error.retryable = true;
     }
     json body = json::parse(response.body, nullptr, false);
-    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-      error.message = body["error"].value("message", error.message);
-    }
+    error.message = text_field(object_field(body, "error"), "message", error.message);
     return error;
   }
 };
