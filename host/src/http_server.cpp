@@ -118,12 +118,15 @@ struct ServerState {
   std::condition_variable wake_cv;
   std::vector<std::pair<Clock::time_point, std::weak_ptr<ReactorPump>>> retries;
   bool wake_stop = false;
-  std::atomic<bool> wake_thread_idle{false};  // sleeping until told: no wake to watch
   std::thread wake_thread;
 };
 
-// How long a posted wake may stay unanswered before the wake thread posts it again.
-constexpr auto kLostWakeCheck = std::chrono::milliseconds(5);
+// How often the wake thread looks for lost wakes: often while wakes are being posted, seldom
+// when the server is quiet (the race that loses one needs a busy reactor). It is never told
+// about a wake, so posting one costs no extra thread wake-up.
+constexpr auto kLostWakeCheckBusy = std::chrono::milliseconds(5);
+constexpr auto kLostWakeCheckQuiet = std::chrono::milliseconds(50);
+constexpr auto kBusySpell = std::chrono::seconds(1);
 
 // Unsent bytes a client may leave behind before it is cut (a reader too slow for its stream).
 constexpr std::size_t kMaxBufferedBytes = 8 * 1024 * 1024;
@@ -208,6 +211,9 @@ class PumpedReply final : public ReplyChannel, public std::enable_shared_from_th
     }
     callback();
   }
+
+  // Queued while a ReplyBatch was open: now to the pump.
+  void hand_to_pump();
 
   // --- the handler, on the reactor ---
   void leave_handler(Http::ResponseWriter& writer, const std::function<void(const HttpResponse&)>& send_now);
@@ -301,23 +307,26 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
     promise.then([run](uint64_t) { run(); }, [run](std::exception_ptr) { run(); });
     wakes_posted_.fetch_add(1);
     transport_->armTimer(wake_fd_, std::chrono::milliseconds(1), std::move(deferred));
-    if (state_->wake_thread_idle.load(std::memory_order_relaxed) && state_->wake_thread_idle.exchange(false)) {
-      std::lock_guard lock(state_->wake_mutex);  // so the notification cannot slip past the wait
-      state_->wake_cv.notify_one();
-    }
   }
 
-  // Wake thread only: whether a wake has been waiting since the previous check with no wake
-  // run meanwhile (then it is lost, or the reactor is very busy: posting again is harmless).
-  bool wake_lost() {
+  // Wake thread only: whether wakes were posted since the previous check, and whether one has
+  // been waiting since then with none run meanwhile (lost, or a very busy reactor: posting
+  // again is harmless).
+  struct WakeCheck {
+    bool active = false;
+    bool lost = false;
+  };
+  WakeCheck check_wakes() {
+    const auto posted = wakes_posted_.load();
     const auto run = wakes_run_.load();
-    const bool waiting = wakes_posted_.load() != run;
-    const bool lost = waiting && waited_at_last_check_ && run == run_at_last_check_;
+    const bool waiting = posted != run;
+    const WakeCheck check{posted != posted_at_last_check_,
+                          waiting && waited_at_last_check_ && run == run_at_last_check_};
+    posted_at_last_check_ = posted;
     waited_at_last_check_ = waiting;
     run_at_last_check_ = run;
-    return lost;
+    return check;
   }
-  bool wake_waiting() const { return wakes_posted_.load() != wakes_run_.load(); }
 
   // On the reactor thread: writes every dirty reply.
   void drain() {
@@ -391,10 +400,15 @@ class ReactorPump : public std::enable_shared_from_this<ReactorPump> {
   bool wake_outstanding_ = false;
   std::atomic<std::uint64_t> wakes_posted_{0};
   std::atomic<std::uint64_t> wakes_run_{0};
-  bool waited_at_last_check_ = false;  // wake thread only
+  // Wake thread only:
+  std::uint64_t posted_at_last_check_ = 0;
   std::uint64_t run_at_last_check_ = 0;
+  bool waited_at_last_check_ = false;
   std::unordered_map<Tcp::Peer*, std::weak_ptr<PumpedReply>> open_;  // replies still being produced
 };
+
+// Replies waiting for the end of this thread's outermost ReplyBatch (null: no batch open).
+thread_local std::vector<std::shared_ptr<PumpedReply>>* batched_replies = nullptr;
 
 void PumpedReply::submit() {
   {
@@ -403,8 +417,11 @@ void PumpedReply::submit() {
     if (in_handler_) return;  // leave_handler() hands it to the pump
     queued_ = true;
   }
+  if (batched_replies) return batched_replies->push_back(shared_from_this());
   pump_->submit(shared_from_this());
 }
+
+void PumpedReply::hand_to_pump() { pump_->submit(shared_from_this()); }
 
 void PumpedReply::leave_handler(Http::ResponseWriter& writer,
                                 const std::function<void(const HttpResponse&)>& send_now) {
@@ -577,10 +594,10 @@ std::vector<std::shared_ptr<ReactorPump>> live_pumps(ServerState& state) {
   return pumps;
 }
 
-// The wake thread: due retries, and lost wakes (checked every kLostWakeCheck while any wake
-// is waiting; otherwise it sleeps until a wake is posted).
+// The wake thread: due retries, and lost wakes.
 void run_wake_thread(ServerState& state) {
-  auto next_check = Clock::now() + kLostWakeCheck;
+  auto last_active = Clock::time_point{};
+  auto next_check = Clock::now() + kLostWakeCheckQuiet;
   std::unique_lock lock(state.wake_mutex);
   while (!state.wake_stop) {
     auto due = state.retries.end();
@@ -598,37 +615,30 @@ void run_wake_thread(ServerState& state) {
     }
     if (now >= next_check) {
       lock.unlock();
-      bool waiting = false;
       for (auto& pump : live_pumps(state)) {
-        if (pump->wake_lost()) pump->post_wake();
-        waiting = waiting || pump->wake_waiting();
+        const auto check = pump->check_wakes();
+        if (check.lost) pump->post_wake();
+        if (check.active) last_active = now;
       }
       lock.lock();
-      next_check = Clock::now() + kLostWakeCheck;
-      if (!waiting && state.retries.empty()) {
-        // Nothing to watch: sleep until a wake is posted (post_wake clears the flag and
-        // notifies under the mutex) or a retry is requested.
-        state.wake_thread_idle = true;
-        lock.unlock();
-        bool posted_meanwhile = false;
-        for (auto& pump : live_pumps(state)) posted_meanwhile = posted_meanwhile || pump->wake_waiting();
-        lock.lock();
-        if (!posted_meanwhile) {
-          state.wake_cv.wait(lock,
-                             [&] { return state.wake_stop || !state.wake_thread_idle || !state.retries.empty(); });
-        }
-        state.wake_thread_idle = false;
-        next_check = Clock::now() + kLostWakeCheck;
-      }
+      next_check = now + (now - last_active < kBusySpell ? kLostWakeCheckBusy : kLostWakeCheckQuiet);
       continue;
     }
-    auto until = next_check;
-    if (due != state.retries.end()) until = std::min(until, due->first);
-    state.wake_cv.wait_until(lock, until);
+    state.wake_cv.wait_until(lock, due != state.retries.end() ? std::min(next_check, due->first) : next_check);
   }
 }
 
 }  // namespace
+
+ReplyBatch::ReplyBatch() : outermost_(batched_replies == nullptr) {
+  if (outermost_) batched_replies = new std::vector<std::shared_ptr<PumpedReply>>();
+}
+
+ReplyBatch::~ReplyBatch() {
+  if (!outermost_) return;
+  std::unique_ptr<std::vector<std::shared_ptr<PumpedReply>>> replies(std::exchange(batched_replies, nullptr));
+  for (auto& reply : *replies) reply->hand_to_pump();
+}
 
 struct HttpServer::Impl {
   App& app;

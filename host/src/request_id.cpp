@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <random>
@@ -10,14 +11,26 @@
 namespace switchboard {
 namespace {
 
+// Bytes from OpenSSL's generator, drawn a page at a time per thread: one RAND_bytes call
+// costs about as much for 4 KiB as for 16 bytes, and ids are made for every request. (The
+// process never forks after start, so no two processes share a page.)
 template <std::size_t N>
 std::array<unsigned char, N> random_bytes() {
-  std::array<unsigned char, N> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(N)) != 1) {
-    // OpenSSL's generator failing is exceptional; fall back to the OS generator.
-    std::random_device device;
-    for (auto& b : bytes) b = static_cast<unsigned char>(device());
+  static_assert(N <= 4096);
+  thread_local std::array<unsigned char, 4096> page{};
+  thread_local std::size_t used = page.size();
+  if (used + N > page.size()) {
+    if (RAND_bytes(page.data(), static_cast<int>(page.size())) != 1) {
+      // OpenSSL's generator failing is exceptional; fall back to the OS generator.
+      std::random_device device;
+      for (auto& b : page) b = static_cast<unsigned char>(device());
+    }
+    used = 0;
   }
+  std::array<unsigned char, N> bytes{};
+  std::copy_n(page.begin() + static_cast<std::ptrdiff_t>(used), N, bytes.begin());
+  std::fill_n(page.begin() + static_cast<std::ptrdiff_t>(used), N, 0);  // each byte is handed out once
+  used += N;
   return bytes;
 }
 

@@ -5,9 +5,12 @@
 #include <mutex>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <curl/curl.h>
+
+#include <switchboard/reply_channel.hpp>
 
 namespace switchboard {
 namespace {
@@ -30,7 +33,7 @@ struct Transfer final : UpstreamTransfer, std::enable_shared_from_this<Transfer>
   std::function<void(Transfer*)> wake;
 
   ~Transfer() override {
-    if (easy) curl_easy_cleanup(easy);
+    if (easy) curl_easy_cleanup(easy);  // only if it never ran: a finished transfer returns its handle
     if (headers) curl_slist_free_all(headers);
   }
   void cancel() override {
@@ -105,6 +108,32 @@ UpstreamFailure classify(CURLcode code, const Transfer& transfer) {
   }
 }
 
+// Sets a transfer's options on `easy` (a fresh or reset handle).
+void configure(CURL* easy, Transfer& transfer) {
+  for (const auto& [name, value] : transfer.request.headers) {
+    transfer.headers = curl_slist_append(transfer.headers, (name + ": " + value).c_str());
+  }
+  transfer.headers = curl_slist_append(transfer.headers, "Expect:");
+  curl_easy_setopt(easy, CURLOPT_URL, transfer.request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, transfer.request.method.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
+  if (transfer.request.method != "GET") {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer.request.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(transfer.request.body.size()));
+  }
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(transfer.timeouts.connect.count()));
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+}
+
 }  // namespace
 
 const char* to_string(UpstreamFailure failure) {
@@ -140,11 +169,28 @@ struct UpstreamClient::Impl {
   std::atomic<std::size_t> active{0};
   // Owned by the thread only:
   std::unordered_set<std::shared_ptr<Transfer>> running;
+  // Finished handles, reset for the next transfer: curl_easy_init and its buffers cost more
+  // than a reset, on every request.
+  std::vector<CURL*> spare_handles;
+  static constexpr std::size_t kMaxSpareHandles = 256;
+
+  CURL* take_handle() {
+    if (spare_handles.empty()) return curl_easy_init();
+    CURL* easy = spare_handles.back();
+    spare_handles.pop_back();
+    return easy;
+  }
+  void give_back(CURL* easy) {
+    if (spare_handles.size() >= kMaxSpareHandles) return curl_easy_cleanup(easy);
+    curl_easy_reset(easy);
+    spare_handles.push_back(easy);
+  }
 
   void wake() { curl_multi_wakeup(multi); }
 
   void finish(const std::shared_ptr<Transfer>& transfer, CURLcode code) {
     curl_multi_remove_handle(multi, transfer->easy);
+    give_back(std::exchange(transfer->easy, nullptr));
     UpstreamResult result;
     result.failure = classify(code, *transfer);
     result.status = transfer->status;
@@ -204,6 +250,8 @@ struct UpstreamClient::Impl {
         stop = stopping;
       }
       for (auto& t : added) {
+        t->easy = take_handle();
+        configure(t->easy, *t);
         running.insert(t);
         curl_multi_add_handle(multi, t->easy);
       }
@@ -215,18 +263,22 @@ struct UpstreamClient::Impl {
         }
         return;
       }
-      int still_running = 0;
-      curl_multi_perform(multi, &still_running);
-      int queued = 0;
-      while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
-        if (message->msg != CURLMSG_DONE) continue;
-        Transfer* raw = nullptr;
-        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &raw);
-        const CURLcode code = message->data.result;
-        std::shared_ptr<Transfer> transfer = raw->shared_from_this();
-        finish(transfer, code);
+      std::chrono::milliseconds wait{};
+      {
+        ReplyBatch batch;  // what this round of reads produced for each client goes out at once
+        int still_running = 0;
+        curl_multi_perform(multi, &still_running);
+        int queued = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+          if (message->msg != CURLMSG_DONE) continue;
+          Transfer* raw = nullptr;
+          curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &raw);
+          const CURLcode code = message->data.result;
+          std::shared_ptr<Transfer> transfer = raw->shared_from_this();
+          finish(transfer, code);
+        }
+        wait = check_deadlines();
       }
-      auto wait = check_deadlines();
       long curl_wait = -1;
       curl_multi_timeout(multi, &curl_wait);
       if (curl_wait >= 0) wait = std::min(wait, std::chrono::milliseconds(curl_wait));
@@ -251,6 +303,7 @@ UpstreamClient::~UpstreamClient() {
   }
   impl_->wake();
   impl_->thread.join();
+  for (CURL* easy : impl_->spare_handles) curl_easy_cleanup(easy);
   curl_multi_cleanup(impl_->multi);
 }
 
@@ -264,31 +317,6 @@ std::shared_ptr<UpstreamTransfer> UpstreamClient::start(plugin::UpstreamRequest 
   transfer->callbacks = std::move(callbacks);
   Impl* impl = impl_.get();
   transfer->wake = [impl](Transfer*) { impl->wake(); };
-
-  CURL* easy = curl_easy_init();
-  transfer->easy = easy;
-  for (const auto& [name, value] : transfer->request.headers) {
-    transfer->headers = curl_slist_append(transfer->headers, (name + ": " + value).c_str());
-  }
-  transfer->headers = curl_slist_append(transfer->headers, "Expect:");
-  curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, transfer->request.method.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
-  if (transfer->request.method != "GET") {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->request.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(transfer->request.body.size()));
-  }
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
-  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 
   impl_->active.fetch_add(1);
   {

@@ -1,7 +1,9 @@
 #include <switchboard/request_id.hpp>
 
+#include <mutex>
 #include <regex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -39,6 +41,23 @@ TEST(TransactionGuid, IsAVersion4Uuid) {
     auto guid = new_uuid();
     EXPECT_TRUE(std::regex_match(guid, uuid)) << guid;
   }
+}
+
+// Ids come from a per-thread page of random bytes: across page refills and threads, none repeats.
+TEST(TransactionGuid, NeverRepeatsAcrossPagesAndThreads) {
+  std::mutex mutex;
+  std::set<std::string> seen;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::string> mine;
+      for (int i = 0; i < 2000; ++i) mine.push_back(i % 2 ? new_uuid() : accept_or_generate_request_id(std::nullopt));
+      std::lock_guard lock(mutex);
+      seen.insert(mine.begin(), mine.end());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(seen.size(), 8000u);
 }
 
 }  // namespace

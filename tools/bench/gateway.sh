@@ -8,7 +8,8 @@
 # one connection. Ratios are against nginx in the same run (this machine is noisy).
 # Usage: tools/bench/gateway.sh [seconds per run, default 10]   (build first: tools/dev build release)
 #   BENCH_PROFILE=1 also records Switchboard with `perf` during its runs and prints where the
-#   time goes (perf report, by symbol, self time).
+#   time goes (perf report, by library and by symbol, self time); when BENCH_PROFILE names a
+#   folder, the perf data files are kept there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
@@ -154,7 +155,10 @@ echo "switchboard peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$SB_PID/status)
 if [ -n "${BENCH_PROFILE:-}" ]; then
   for mode in whole stream; do
     echo; echo "profile ($mode), top symbols by self time:"
-    perf report -i "$WORK/perf-$mode.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-      grep -E '^ +[0-9]' | head -40
+    perf report -i "$WORK/perf-$mode.data" --no-children --sort dso --stdio -g none 2>/dev/null |
+      grep -E '^ +[0-9]' | head -8 || true
+    perf report -i "$WORK/perf-$mode.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
+      grep -E '^ +[0-9]' | cut -c1-160 | head -40 || true
+    [ -d "$BENCH_PROFILE" ] && cp "$WORK/perf-$mode.data" "$BENCH_PROFILE/"
   done
 fi

@@ -30,4 +30,18 @@ class ReplyChannel {
   virtual void on_cancel(std::function<void()> callback) = 0;
 };
 
+// While one lives on a thread, replies that get bytes to send are handed to their reactors
+// together when the outermost one ends, instead of one by one: everything one upstream read
+// produced for a client then goes out in one send, with one reactor wake. Scopes nest.
+class ReplyBatch {
+ public:
+  ReplyBatch();
+  ~ReplyBatch();
+  ReplyBatch(const ReplyBatch&) = delete;
+  ReplyBatch& operator=(const ReplyBatch&) = delete;
+
+ private:
+  bool outermost_;
+};
+
 }  // namespace switchboard

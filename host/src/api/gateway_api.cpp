@@ -77,6 +77,8 @@ struct StreamState {
   plugin::Usage usage;
   bool have_usage = false;
   std::string finish_reason;
+  std::string content_prefix;  // the event before the content string, and after it
+  std::string content_suffix;
 
   json chunk(json delta, json finish = nullptr) const {
     return {
@@ -88,6 +90,18 @@ struct StreamState {
   }
   bool send(const json& event) {
     return reply->write("data: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  }
+  // A content delta, the event sent most: the fixed part is serialized once per stream.
+  bool send_content(const std::string& delta) {
+    if (content_prefix.empty()) {
+      const std::string marker = "\x01";
+      content_prefix = "data: " + chunk({{"content", marker}}).dump(-1, ' ', false, json::error_handler_t::replace);
+      const auto at = content_prefix.find("\"\\u0001\"");
+      content_suffix = content_prefix.substr(at + 8) + "\n\n";
+      content_prefix.resize(at);
+    }
+    return reply->write(content_prefix + json(delta).dump(-1, ' ', false, json::error_handler_t::replace) +
+                        content_suffix);
   }
   void begin() {
     if (begun) return;
@@ -192,7 +206,7 @@ void add_gateway_routes(Router& router, App& app) {
               if (chunk.finish_reason) state->finish_reason = *chunk.finish_reason;
               if (!chunk.delta.empty()) {
                 state->text += chunk.delta;
-                return state->send(state->chunk({{"content", chunk.delta}}));
+                return state->send_content(chunk.delta);
               }
               return !state->reply->cancelled();
             },
