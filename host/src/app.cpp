@@ -13,11 +13,13 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/resilience.hpp>
+#include <switchboard/storage/database.hpp>
 #include <switchboard/upstream_client.hpp>
 #include <switchboard/worker_pool.hpp>
 
 #include "api/routes.hpp"
 #include "constant_time.hpp"
+#include "ledger_writer.hpp"
 #include "llm_client.hpp"
 #include "memory_kv.hpp"
 #include "plugin_services.hpp"
@@ -108,11 +110,12 @@ ResolvedPaths resolve_paths(const Config& config) {
   return paths;
 }
 
-App::App(Config config, ResolvedPaths paths, std::string admin_token)
+App::App(Config config, ResolvedPaths paths, std::string admin_token, std::shared_ptr<storage::Database> database)
     : config_(std::move(config)),
       paths_(std::move(paths)),
       admin_token_(std::move(admin_token)),
       started_at_(std::chrono::steady_clock::now()),
+      database_(std::move(database)),
       metrics_(std::make_unique<MetricsRegistry>()),
       kv_(std::make_unique<MemoryKeyValueStore>()),
       llm_(std::make_unique<HostLlmClient>(config_)) {
@@ -132,6 +135,12 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token)
   provider_router_ = std::make_unique<ProviderRouter>(
       config_, *provider_caller_, *timers_, *resolve_policy(config_.resilience.preset, config_.resilience.custom));
   llm_->attach_router(*provider_router_);
+  if (database_) {
+    ledger_writer_ = std::make_unique<LedgerWriter>(*database_);
+    auto sink = [writer = ledger_writer_.get()](storage::LedgerEntry entry) { writer->record(std::move(entry)); };
+    provider_router_->set_usage_sink(sink);
+    llm_->set_usage_sink(sink);
+  }
   add_routes();
 }
 
@@ -159,6 +168,7 @@ void App::add_routes() {
   add_framework_routes(router_, *this);
   add_gateway_routes(router_, *this);
   add_resilience_routes(router_, *this);
+  add_cost_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -178,7 +188,9 @@ struct App::Exchange {
                 new_uuid(),
                 lease,
                 std::chrono::steady_clock::now(),
-                &llm_calls},
+                &llm_calls,
+                "request",
+                ""},
         info{request.method,      request.path,      request.query,     request.headers,
              request.body.size(), request.client_ip, context.request_id} {}
 

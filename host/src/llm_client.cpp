@@ -1,5 +1,6 @@
 #include "llm_client.hpp"
 
+#include "call_pricing.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
 
@@ -81,9 +82,13 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
       auto future = promise.get_future();
       auto snapshot = context ? context->plugins.shared() : own.shared();
       auto targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
-      router_->call(snapshot, std::move(targets), effective,
-                    on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(), nullptr,
-                    [&promise](ProviderRouter::Done done) { promise.set_value(std::move(done.outcome)); });
+      ProviderRouter::UsageLabels labels;
+      labels.operation = context ? context->usage_operation : "request";
+      labels.framework = context ? context->usage_framework : "";
+      router_->call(
+          snapshot, std::move(targets), effective,
+          on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(), nullptr,
+          [&promise](ProviderRouter::Done done) { promise.set_value(std::move(done.outcome)); }, labels);
       result = future.get().result;
     }
   } catch (const std::exception& e) {
@@ -94,6 +99,25 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   }
   const double latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (provider->provider->in_process() && usage_sink_) {  // the router records its own calls
+    storage::LedgerEntry entry;
+    entry.request_id = effective.request_id;
+    entry.transaction_guid = effective.transaction_guid;
+    entry.operation = context ? context->usage_operation : "request";
+    entry.framework = context ? context->usage_framework : "";
+    entry.provider = instance->name;
+    entry.model = result && !result->model.empty() ? result->model : effective.model;
+    entry.latency_ms = latency_ms;
+    if (result) {
+      entry.input_tokens = result->usage.input_tokens;
+      entry.output_tokens = result->usage.output_tokens;
+      entry.cached_tokens = result->usage.cached_tokens;
+    } else {
+      entry.status = result.error().code;
+    }
+    price_call(plugins, *instance, entry);
+    usage_sink_(std::move(entry));
+  }
   if (!result) {
     const auto& error = result.error();
     log().warn("provider call failed",

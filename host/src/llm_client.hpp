@@ -5,6 +5,7 @@
 
 #include <switchboard/config.hpp>
 #include <switchboard/plugin/host_services.hpp>
+#include <switchboard/storage/usage_ledger.hpp>
 
 namespace switchboard {
 
@@ -17,6 +18,8 @@ class HostLlmClient final : public plugin::LlmClient {
   // The registry is made after the client (its plugins get the client), so it is attached.
   void attach(const PluginRegistry& registry) { registry_ = &registry; }
   void attach_router(ProviderRouter& router) { router_ = &router; }
+  // Where each call's ledger entry goes; unset: nowhere.
+  void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }
 
   tl::expected<plugin::ChatResult, plugin::LlmError> complete(const plugin::ChatRequest& request) override;
   tl::expected<plugin::ChatResult, plugin::LlmError> stream(const plugin::ChatRequest& request,
@@ -28,6 +31,7 @@ class HostLlmClient final : public plugin::LlmClient {
   const Config& config_;
   const PluginRegistry* registry_ = nullptr;
   ProviderRouter* router_ = nullptr;
+  std::function<void(storage::LedgerEntry)> usage_sink_;
 };
 
 }  // namespace switchboard

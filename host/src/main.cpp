@@ -13,6 +13,8 @@
 #include <switchboard/http_server.hpp>
 #include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
+#include <switchboard/storage/database.hpp>
+#include <switchboard/storage/migrations.hpp>
 
 namespace {
 
@@ -31,6 +33,29 @@ bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+// The configuration with the command line's overrides, and its data folder made; nothing
+// when it is invalid (the reason is printed).
+std::optional<Config> effective_config(const ServeOptions& options) {
+  auto loaded = load_config(options.config_file, process_environment());
+  if (!loaded) {
+    std::fprintf(stderr, "switchboard: invalid configuration: %s\n", loaded.error().to_string().c_str());
+    return std::nullopt;
+  }
+  Config config = std::move(*loaded);
+  if (options.host) config.server.host = *options.host;
+  if (options.port) config.server.port = *options.port;
+  if (options.data_dir) config.paths.data_dir = *options.data_dir;
+  if (options.plugin_dir) config.paths.plugin_dir = *options.plugin_dir;
+  std::error_code error;
+  fs::create_directories(config.paths.data_dir, error);
+  if (error) {
+    std::fprintf(stderr, "switchboard: paths.data_dir: cannot create %s: %s\n", config.paths.data_dir.c_str(),
+                 error.message().c_str());
+    return std::nullopt;
+  }
+  return config;
+}
+
 int serve(const ServeOptions& options) {
   // Signals are taken by sigwait below; block them before any thread starts so none of
   // Pistache's threads dies of them.
@@ -40,24 +65,9 @@ int serve(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto loaded = load_config(options.config_file, process_environment());
-  if (!loaded) {
-    std::fprintf(stderr, "switchboard: invalid configuration: %s\n", loaded.error().to_string().c_str());
-    return 2;
-  }
-  Config config = std::move(*loaded);
-  if (options.host) config.server.host = *options.host;
-  if (options.port) config.server.port = *options.port;
-  if (options.data_dir) config.paths.data_dir = *options.data_dir;
-  if (options.plugin_dir) config.paths.plugin_dir = *options.plugin_dir;
-
-  std::error_code error;
-  fs::create_directories(config.paths.data_dir, error);
-  if (error) {
-    std::fprintf(stderr, "switchboard: paths.data_dir: cannot create %s: %s\n", config.paths.data_dir.c_str(),
-                 error.message().c_str());
-    return 2;
-  }
+  auto effective = effective_config(options);
+  if (!effective) return 2;
+  Config config = std::move(*effective);
   logging::init(config.logging);
   Logger log("server");
 
@@ -73,9 +83,24 @@ int serve(const ServeOptions& options) {
   else if (!token->file.empty())
     log.info("admin token read", {{"path", token->file.string()}});
 
+  // The store, migrated to this binary's schema before anything is served.
+  std::shared_ptr<storage::Database> database;
+  try {
+    database = storage::open_database(config.storage.url, config.paths.data_dir);
+    storage::Migrator migrator(*database);
+    const int applied = migrator.up();
+    log.info("storage ready", {{"store", database->description()},
+                               {"schema_version", migrator.current_version()},
+                               {"migrations_applied", applied}});
+  } catch (const storage::StorageError& e) {
+    log.error("storage unavailable", {{"reason", e.what()}});
+    logging::shutdown();
+    return 2;
+  }
+
   int status = 0;
   {
-    App app(config, paths, token->token);
+    App app(config, paths, token->token, database);
     const int refused = app.load_configured_plugins();
     log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
                                 {"loaded", app.registry().snapshot()->plugins.size()},
@@ -104,6 +129,34 @@ int serve(const ServeOptions& options) {
   }
   logging::shutdown();
   return status;
+}
+
+// switchboard migrate up [N] | down [N] | status
+int migrate(const ServeOptions& options, const std::string& action, std::optional<int> steps) {
+  auto config = effective_config(options);
+  if (!config) return 2;
+  try {
+    auto database = storage::open_database(config->storage.url, config->paths.data_dir, 1);
+    storage::Migrator migrator(*database);
+    if (action == "up") {
+      const int applied = migrator.up(steps);
+      std::printf("applied %d migration(s); schema version %d\n", applied, migrator.current_version());
+    } else if (action == "down") {
+      const int reverted = migrator.down(steps.value_or(1));
+      std::printf("reverted %d migration(s); schema version %d\n", reverted, migrator.current_version());
+    } else {
+      std::printf("store: %s\nschema version: %d (this switchboard knows up to %d)\n", database->description().c_str(),
+                  migrator.current_version(), migrator.latest_version());
+      for (const auto& state : migrator.status()) {
+        std::printf("%04d %-24s %s\n", state.migration.version, state.migration.name.c_str(),
+                    state.applied ? ("applied " + state.applied_at).c_str() : "pending");
+      }
+    }
+    return 0;
+  } catch (const storage::StorageError& e) {
+    std::fprintf(stderr, "switchboard: %s\n", e.what());
+    return 1;
+  }
 }
 
 int check_plugin(const std::string& file) {
@@ -151,8 +204,22 @@ int main(int argc, char** argv) {
       "check", "Print a plugin's info and whether this host would load it (exit 1 if not)");
   check_command->add_option("file", check_file, "Path of the plugin .so")->required();
 
+  ServeOptions migrate_options;
+  std::string migrate_action;
+  std::optional<int> migrate_steps;
+  auto* migrate_command = cli.add_subcommand("migrate", "Apply, revert or list schema migrations of the store");
+  migrate_command->add_option("action", migrate_action, "up, down or status")
+      ->required()
+      ->check(CLI::IsMember({"up", "down", "status"}));
+  migrate_command->add_option("steps", migrate_steps, "How many steps (up: all pending, down: 1)")
+      ->check(CLI::PositiveNumber);
+  migrate_command->add_option("--config", migrate_options.config_file, "YAML file overlaying the embedded defaults")
+      ->check(CLI::ExistingFile);
+  migrate_command->add_option("--data-dir", migrate_options.data_dir, "Folder for data (default ./data)");
+
   CLI11_PARSE(cli, argc, argv);
   if (*serve_command) return serve(serve_options);
+  if (*migrate_command) return migrate(migrate_options, migrate_action, migrate_steps);
   if (*check_command) return check_plugin(check_file);
   return 0;
 }

@@ -5,6 +5,8 @@
 
 #include <switchboard/log.hpp>
 
+#include "call_pricing.hpp"
+
 namespace switchboard {
 namespace {
 
@@ -117,6 +119,7 @@ struct ProviderRouter::Routed {
   ProviderCaller::OnChunk on_chunk;
   OnAttempt on_attempt;
   OnDone on_done;
+  UsageLabels labels;
   std::atomic<bool> delivered{false};
   std::atomic<bool> cancelled{false};
   std::mutex mutex;
@@ -252,8 +255,9 @@ std::chrono::milliseconds ProviderRouter::backoff(int retry, std::optional<std::
 
 std::function<void()> ProviderRouter::call(std::shared_ptr<const RegistrySnapshot> plugins, std::vector<Target> targets,
                                            plugin::ChatRequest request, ProviderCaller::OnChunk on_chunk,
-                                           OnAttempt on_attempt, OnDone on_done) {
+                                           OnAttempt on_attempt, OnDone on_done, UsageLabels labels) {
   auto routed = std::make_shared<Routed>();
+  routed->labels = std::move(labels);
   routed->plugins = std::move(plugins);
   routed->targets = std::move(targets);
   routed->request = std::move(request);
@@ -332,10 +336,39 @@ void ProviderRouter::attempt(const std::shared_ptr<Routed>& routed) {
       {tl::unexpected(provider_error("no_provider", "no provider instance can serve this request", 0, true)), 0.0});
 }
 
+void ProviderRouter::record_usage(const Routed& routed, const Target& target, ProviderOutcome& outcome) {
+  if (outcome.result && outcome.result->usage.total_tokens() == 0) {
+    auto& usage = outcome.result->usage;
+    for (const auto& message : routed.request.messages) usage.input_tokens += estimate_tokens(message.content);
+    usage.output_tokens = estimate_tokens(outcome.result->content);
+  }
+  if (!usage_sink_) return;
+  storage::LedgerEntry entry;
+  entry.request_id = routed.request.request_id;
+  entry.transaction_guid = routed.request.transaction_guid;
+  entry.operation = routed.labels.operation;
+  entry.framework = routed.labels.framework;
+  entry.api_key_id = routed.labels.api_key_id;
+  entry.provider = target.instance->name;
+  entry.model = outcome.result && !outcome.result->model.empty() ? outcome.result->model : target.model;
+  entry.latency_ms = outcome.upstream_ms;
+  if (outcome.result) {
+    entry.input_tokens = outcome.result->usage.input_tokens;
+    entry.output_tokens = outcome.result->usage.output_tokens;
+    entry.cached_tokens = outcome.result->usage.cached_tokens;
+    entry.status = "ok";
+  } else {
+    entry.status = outcome.result.error().code;
+  }
+  price_call(*routed.plugins, *target.instance, entry);
+  usage_sink_(std::move(entry));
+}
+
 void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutcome outcome) {
   const Target& target = routed->targets[routed->index];
   auto& st = state(target.instance->name);
   st.in_flight.fetch_sub(1);
+  record_usage(*routed, target, outcome);
   if (outcome.result) {
     st.breaker.record_success();
     {

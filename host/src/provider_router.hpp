@@ -20,6 +20,7 @@
 
 #include <switchboard/config.hpp>
 #include <switchboard/resilience.hpp>
+#include <switchboard/storage/usage_ledger.hpp>
 
 #include "provider_call.hpp"
 #include "timer_queue.hpp"
@@ -49,6 +50,13 @@ class CircuitBreaker {
   std::chrono::steady_clock::time_point opened_at_{};
 };
 
+// What the usage ledger says a routed call was for.
+struct CallUsageLabels {
+  std::string operation = "chat_completion";
+  std::string framework = "gateway";
+  std::string api_key_id;
+};
+
 class ProviderRouter {
  public:
   ProviderRouter(const Config& config, ProviderCaller& caller, TimerQueue& timers, ResiliencePolicy policy);
@@ -71,12 +79,17 @@ class ProviderRouter {
   };
   using OnDone = std::function<void(Done)>;
 
+  using UsageLabels = CallUsageLabels;
+  // Where each attempt's ledger entry goes (priced, tokens counted locally when the upstream
+  // reported none); unset: nowhere.
+  void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }
+
   // Runs `request` over `targets` with the plugins of `plugins`. `on_chunk` null: a whole
   // completion. After a chunk has reached the client nothing is retried. Returns a cancel
   // function. `on_done` runs exactly once.
   std::function<void()> call(std::shared_ptr<const RegistrySnapshot> plugins, std::vector<Target> targets,
                              plugin::ChatRequest request, ProviderCaller::OnChunk on_chunk, OnAttempt on_attempt,
-                             OnDone on_done);
+                             OnDone on_done, UsageLabels labels = UsageLabels());
 
   const ResiliencePolicy& policy() const { return policy_; }
   nlohmann::json breakers();
@@ -94,6 +107,9 @@ class ProviderRouter {
   InstanceState& state(const std::string& instance);
   void attempt(const std::shared_ptr<Routed>& routed);
   void settle(const std::shared_ptr<Routed>& routed, ProviderOutcome outcome);
+  // Counts tokens the upstream did not report (into `outcome`) and hands the attempt's
+  // ledger entry to the sink.
+  void record_usage(const Routed& routed, const Target& target, ProviderOutcome& outcome);
   double estimated_cost(const Target& target, const plugin::ChatRequest& request,
                         const RegistrySnapshot& plugins) const;
 
@@ -105,6 +121,7 @@ class ProviderRouter {
   std::atomic<std::uint64_t> round_robin_{0};
   std::mutex random_mutex_;
   std::mt19937_64 random_{std::random_device{}()};
+  std::function<void(storage::LedgerEntry)> usage_sink_;
 };
 
 }  // namespace switchboard

@@ -24,7 +24,11 @@ class UpstreamClient;
 class ProviderCaller;
 class ProviderRouter;
 class TimerQueue;
+class LedgerWriter;
 struct HttpMetrics;
+namespace storage {
+class Database;
+}
 
 class ReplyChannel;
 
@@ -40,7 +44,9 @@ ResolvedPaths resolve_paths(const Config& config);
 
 class App {
  public:
-  App(Config config, ResolvedPaths paths, std::string admin_token);
+  // `database`: the migrated store (null in tests that need none).
+  App(Config config, ResolvedPaths paths, std::string admin_token,
+      std::shared_ptr<storage::Database> database = nullptr);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
@@ -64,6 +70,9 @@ class App {
   ProviderCaller& provider_caller() { return *provider_caller_; }
   ProviderRouter& provider_router() { return *provider_router_; }
   const std::string& admin_token() const { return admin_token_; }
+  storage::Database* database() { return database_.get(); }
+  // Null without a store.
+  LedgerWriter* ledger_writer() { return ledger_writer_.get(); }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
  private:
@@ -81,6 +90,8 @@ class App {
   ResolvedPaths paths_;
   std::string admin_token_;
   std::chrono::steady_clock::time_point started_at_;
+  std::shared_ptr<storage::Database> database_;
+  std::unique_ptr<LedgerWriter> ledger_writer_;  // outlives everything that records usage
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;
   std::unique_ptr<HostLlmClient> llm_;

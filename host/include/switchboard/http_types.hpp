@@ -23,7 +23,13 @@ struct HttpRequest {
   bool keep_alive = true;  // what the client asked for (HTTP/1.1 default)
 
   std::optional<std::string> header(std::string_view name) const { return plugin::find_header(headers, name); }
+  // A query parameter, percent-decoded ('+' is a space); the first when repeated.
+  std::optional<std::string> query_param(std::string_view name) const;
 };
+
+// `a=1&b=x%20y` → {a: "1", b: "x y"}; keys without '=' map to "". Malformed escapes are
+// kept as they are. The first of a repeated key wins.
+std::map<std::string, std::string> parse_query(std::string_view query);
 
 struct HttpResponse {
   int status = 200;

@@ -26,6 +26,10 @@ struct RequestContext {
   const SnapshotLease& plugins;  // the registry as it was when the request started
   std::chrono::steady_clock::time_point started;
   std::vector<LlmCallRecord>* llm_calls = nullptr;  // filled by the host's LLM client
+  // What the usage ledger records this request's LLM calls as. A route sets them (framework
+  // tasks: the task and the framework) before it calls anything; mutable for that reason.
+  mutable std::string usage_operation = "request";
+  mutable std::string usage_framework;
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -39,6 +39,8 @@ void add_framework_routes(Router& router, App&) {
         if (!input) return input.error();
         plugin::TaskRequest task{params.find("task")->second, std::move(*input), context.request_id,
                                  context.transaction_guid};
+        context.usage_operation = task.task;
+        context.usage_framework = name;
         const auto started = std::chrono::steady_clock::now();
         tl::expected<plugin::TaskResult, plugin::TaskError> result;
         try {

@@ -30,9 +30,6 @@ std::int64_t epoch_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Roughly four characters per token, for upstreams that report no usage.
-std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
-
 json usage_json(const plugin::Usage& usage) {
   json out = {{"prompt_tokens", usage.input_tokens},
               {"completion_tokens", usage.output_tokens},
@@ -73,10 +70,6 @@ struct StreamState {
   std::int64_t created = 0;
   Clock::time_point started;
   bool begun = false;
-  std::string text;
-  plugin::Usage usage;
-  bool have_usage = false;
-  std::string finish_reason;
   std::string content_prefix;  // the event before the content string, and after it
   std::string content_suffix;
 
@@ -162,7 +155,6 @@ void add_gateway_routes(Router& router, App& app) {
                 auto& outcome = done.outcome;
                 if (!outcome.result) return reply->send(provider_error_response(done, request_id));
                 auto& result = *outcome.result;
-                if (result.usage.total_tokens() == 0) result.usage.output_tokens = estimate_tokens(result.content);
                 const double total = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
                 auto response = json_response(
                     200,
@@ -190,31 +182,18 @@ void add_gateway_routes(Router& router, App& app) {
         state->id = "chatcmpl-" + new_uuid();
         state->created = epoch_seconds();
         state->started = started;
-        const std::int64_t prompt_estimate = [&] {
-          std::int64_t n = 0;
-          for (const auto& m : request->messages) n += estimate_tokens(m.content);
-          return n;
-        }();
         auto cancel = app.provider_router().call(
             snapshot, std::move(targets), *request,
             [state](const plugin::ChatChunk& chunk) {
               state->begin();
-              if (chunk.usage) {
-                state->usage = *chunk.usage;
-                state->have_usage = true;
-              }
-              if (chunk.finish_reason) state->finish_reason = *chunk.finish_reason;
-              if (!chunk.delta.empty()) {
-                state->text += chunk.delta;
-                return state->send_content(chunk.delta);
-              }
+              if (!chunk.delta.empty()) return state->send_content(chunk.delta);
               return !state->reply->cancelled();
             },
             [state](const std::string& instance, const std::string& model) {
               state->instance = instance;  // each attempt, until the stream begins
               state->model = model;
             },
-            [state, request_id, prompt_estimate](ProviderRouter::Done done) {
+            [state, request_id](ProviderRouter::Done done) {
               auto& outcome = done.outcome;
               if (!outcome.result && !state->begun)
                 return state->reply->send(provider_error_response(done, request_id));
@@ -227,12 +206,10 @@ void add_gateway_routes(Router& router, App& app) {
                                {"message", "provider \"" + state->instance + "\": " + error.message},
                                {"request_id", request_id}}}});
               } else {
-                if (!state->have_usage) {
-                  state->usage.input_tokens = prompt_estimate;
-                  state->usage.output_tokens = estimate_tokens(state->text);
-                }
-                json last = state->chunk(json::object(), state->finish_reason.empty() ? "stop" : state->finish_reason);
-                last["usage"] = usage_json(state->usage);
+                // Usage as the upstream reported it, or counted by the router when it did not.
+                const auto& result = *outcome.result;
+                json last = state->chunk(json::object(), result.finish_reason.empty() ? "stop" : result.finish_reason);
+                last["usage"] = usage_json(result.usage);
                 state->send(last);
               }
               state->reply->write("data: [DONE]\n\n");

@@ -1,0 +1,52 @@
+#include "call_pricing.hpp"
+
+#include <mutex>
+#include <set>
+
+#include <switchboard/log.hpp>
+
+namespace switchboard {
+namespace {
+
+Logger& log() {
+  static Logger logger("cost");
+  return logger;
+}
+
+void warn_once(const std::string& instance, const std::string& model, const std::string& why) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  {
+    std::lock_guard lock(mutex);
+    if (!warned.insert(instance + '\n' + model).second) return;
+  }
+  log().warn("calls priced at 0 (not in the price table)", {{"provider", instance}, {"model", model}, {"reason", why}});
+}
+
+}  // namespace
+
+std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
+
+void price_call(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance, storage::LedgerEntry& entry) {
+  entry.cost_nanousd = 0;
+  entry.priced = false;
+  auto cost = plugins.find(instance.cost_model);
+  if (!cost || !cost->cost_model) {
+    warn_once(instance.name, entry.model, "cost model \"" + instance.cost_model + "\" is not loaded");
+    return;
+  }
+  try {
+    const plugin::Usage usage{entry.input_tokens, entry.output_tokens, entry.cached_tokens};
+    auto price = cost->cost_model->price(entry.model, usage);
+    if (!price) return warn_once(instance.name, entry.model, "unknown model");
+    entry.cost_nanousd = price->cost_nano_usd;
+    entry.input_price_per_mtok_microusd = price->input_per_million_micro_usd;
+    entry.output_price_per_mtok_microusd = price->output_per_million_micro_usd;
+    entry.cached_price_per_mtok_microusd = price->cached_per_million_micro_usd;
+    entry.priced = true;
+  } catch (const std::exception& e) {
+    log().error("cost model threw", {{"cost_model", instance.cost_model}, {"error", e.what()}});
+  }
+}
+
+}  // namespace switchboard

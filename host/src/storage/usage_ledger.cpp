@@ -1,0 +1,122 @@
+#include <switchboard/storage/usage_ledger.hpp>
+
+#include <map>
+
+namespace switchboard::storage {
+namespace {
+
+// A stored time as ISO-8601 UTC text with microseconds, on either engine.
+std::string time_text(Dialect dialect, const std::string& column) {
+  return dialect == Dialect::sqlite ? column : "to_char(" + column + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+}
+
+}  // namespace
+
+void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
+  if (entries.empty()) return;
+  const std::string now = utc_now();
+  std::map<std::pair<std::string, std::string>, UsageTotals> daily;
+  database_.transaction([&](Session& session) {
+    for (const auto& e : entries) {
+      const std::string created = e.created_at.empty() ? now : e.created_at;
+      auto nullable = [](const std::string& s) -> Value { return s.empty() ? Value{} : Value{s}; };
+      session.query(
+          "INSERT INTO usage_ledger (request_id, transaction_guid, operation, framework, provider, model, "
+          "input_tokens, output_tokens, cached_tokens, cost_nanousd, priced, input_price_per_mtok_microusd, "
+          "output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, status, api_key_id, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {nullable(e.request_id), nullable(e.transaction_guid), e.operation, nullable(e.framework), e.provider,
+           e.model, e.input_tokens, e.output_tokens, e.cached_tokens, e.cost_nanousd, std::int64_t{e.priced ? 1 : 0},
+           e.input_price_per_mtok_microusd, e.output_price_per_mtok_microusd, e.cached_price_per_mtok_microusd,
+           e.latency_ms, e.status, nullable(e.api_key_id), created});
+      auto& totals = daily[{created.substr(0, 10), e.framework}];
+      totals.requests += 1;
+      totals.tokens += e.input_tokens + e.output_tokens;
+      totals.cost_nanousd += e.cost_nanousd;
+    }
+    for (const auto& [key, totals] : daily) {
+      session.query(
+          "INSERT INTO usage_daily (day, framework, requests, tokens, cost_nanousd) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT (day, framework) DO UPDATE SET requests = usage_daily.requests + excluded.requests, "
+          "tokens = usage_daily.tokens + excluded.tokens, "
+          "cost_nanousd = usage_daily.cost_nanousd + excluded.cost_nanousd",
+          {key.first, key.second, totals.requests, totals.tokens, totals.cost_nanousd});
+    }
+  });
+}
+
+UsageReport UsageLedger::usage(const std::string& start, const std::string& end, const std::string& framework) {
+  const bool sqlite = database_.dialect() == Dialect::sqlite;
+  const std::string day = sqlite ? "day" : "to_char(day, 'YYYY-MM-DD')";
+  const std::string where =
+      std::string(" WHERE day >= ? AND day <= ?") + (framework.empty() ? "" : " AND framework = ?");
+  std::vector<Value> params = {start, end};
+  if (!framework.empty()) params.emplace_back(framework);
+  UsageReport report;
+  auto totals_of = [](const Row& row, std::size_t first) {
+    return UsageTotals{row.integer(first), row.integer(first + 1), row.integer(first + 2)};
+  };
+  const std::string sums = "SUM(requests), SUM(tokens), SUM(cost_nanousd)";
+  for (const auto& row : database_.query(
+           "SELECT framework, " + sums + " FROM usage_daily" + where + " GROUP BY framework ORDER BY framework",
+           params)) {
+    report.by_framework.emplace_back(row.text(0), totals_of(row, 1));
+  }
+  for (const auto& row : database_.query(
+           "SELECT " + day + ", " + sums + " FROM usage_daily" + where + " GROUP BY day ORDER BY day", params)) {
+    report.by_day.emplace_back(row.text(0), totals_of(row, 1));
+  }
+  for (const auto& [name, totals] : report.by_framework) {
+    report.total.requests += totals.requests;
+    report.total.tokens += totals.tokens;
+    report.total.cost_nanousd += totals.cost_nanousd;
+  }
+  return report;
+}
+
+std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& framework) {
+  const Dialect dialect = database_.dialect();
+  const std::string priced = dialect == Dialect::sqlite ? "priced" : "CASE WHEN priced THEN 1 ELSE 0 END";
+  std::string sql =
+      "SELECT id, request_id, transaction_guid, operation, framework, provider, model, input_tokens, output_tokens, "
+      "cached_tokens, cost_nanousd, " +
+      priced +
+      ", input_price_per_mtok_microusd, output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, "
+      "status, api_key_id, " +
+      time_text(dialect, "created_at") + " FROM usage_ledger";
+  std::vector<Value> params;
+  if (!framework.empty()) {
+    sql += " WHERE framework = ?";
+    params.emplace_back(framework);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(std::int64_t{limit});
+  std::vector<LedgerRow> out;
+  for (const auto& row : database_.query(sql, params)) {
+    LedgerRow r;
+    r.id = row.integer(0);
+    auto& e = r.entry;
+    e.request_id = row.text(1);
+    e.transaction_guid = row.text(2);
+    e.operation = row.text(3);
+    e.framework = row.text(4);
+    e.provider = row.text(5);
+    e.model = row.text(6);
+    e.input_tokens = row.integer(7);
+    e.output_tokens = row.integer(8);
+    e.cached_tokens = row.integer(9);
+    e.cost_nanousd = row.integer(10);
+    e.priced = row.integer(11) != 0;
+    e.input_price_per_mtok_microusd = row.integer(12);
+    e.output_price_per_mtok_microusd = row.integer(13);
+    e.cached_price_per_mtok_microusd = row.integer(14);
+    e.latency_ms = row.real(15);
+    e.status = row.text(16);
+    e.api_key_id = row.text(17);
+    e.created_at = row.text(18);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace switchboard::storage

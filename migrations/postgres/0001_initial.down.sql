@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP TABLE jobs;
+DROP TABLE schemas;
+DROP TABLE usage_daily;
+DROP TABLE usage_ledger;
+DROP TABLE context_executions;
+DROP TABLE chat_messages;
+DROP TABLE chat_conversations;
+DROP TABLE stories;
+DROP TABLE api_keys;

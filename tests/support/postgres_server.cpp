@@ -1,0 +1,101 @@
+#include "postgres_server.hpp"
+
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+namespace switchboard::test {
+namespace fs = std::filesystem;
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("no free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The newest installed server's bin folder, e.g. /usr/lib/postgresql/15/bin.
+std::string server_bin() {
+  std::string best;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", error)) {
+    if (fs::exists(entry.path() / "bin" / "initdb") && entry.path().string() > best) best = entry.path().string();
+  }
+  if (best.empty()) throw std::runtime_error("PostgreSQL server not installed (apt-get install postgresql)");
+  return best + "/bin";
+}
+
+std::pair<int, std::string> run(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
+  const int status = ::pclose(pipe);
+  return {status, output};
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer() : bin_(server_bin()), port_(free_port()), as_postgres_user_(::geteuid() == 0) {
+  char pattern[] = "/tmp/switchboard-pg-XXXXXX";
+  if (!::mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+  if (as_postgres_user_) {
+    const passwd* user = ::getpwnam("postgres");
+    if (!user || ::chown(dir_.c_str(), user->pw_uid, user->pw_gid) != 0) {
+      throw std::runtime_error("cannot hand " + dir_ + " to the postgres user");
+    }
+  }
+  auto [init_status, init_output] =
+      run(run_as_owner(bin_ + "/initdb -D " + dir_ + "/data -A trust -U switchboard -E UTF8 --no-sync"));
+  if (init_status != 0) throw std::runtime_error("initdb failed: " + init_output);
+  const std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_ +
+                              " -c fsync=off -c max_connections=200";
+  auto [start_status, start_output] = run(run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
+                                                       "/server.log -w -t 60 -o '" + options + "' start"));
+  if (start_status != 0) throw std::runtime_error("pg_ctl start failed: " + start_output);
+}
+
+PostgresServer::~PostgresServer() {
+  run(run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop"));
+  std::error_code ignored;
+  fs::remove_all(dir_, ignored);
+}
+
+std::string PostgresServer::run_as_owner(const std::string& command) const {
+  return as_postgres_user_ ? "su postgres -s /bin/sh -c \"" + command + "\"" : command;
+}
+
+std::string PostgresServer::url(const std::string& database) const {
+  return "postgresql://switchboard@127.0.0.1:" + std::to_string(port_) + "/" + database;
+}
+
+std::string PostgresServer::create_database(const std::string& name) {
+  auto [status, output] = run(bin_ + "/psql -X -q -h 127.0.0.1 -p " + std::to_string(port_) +
+                              " -U switchboard -d postgres -c 'CREATE DATABASE \"" + name + "\"'");
+  if (status != 0) throw std::runtime_error("CREATE DATABASE " + name + " failed: " + output);
+  return url(name);
+}
+
+PostgresServer& PostgresServer::shared() {
+  static PostgresServer server;
+  return server;
+}
+
+}  // namespace switchboard::test
