@@ -25,6 +25,7 @@
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
+#include "retention_sweeper.hpp"
 #include "timer_queue.hpp"
 
 namespace switchboard {
@@ -140,6 +141,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
     auto sink = [writer = ledger_writer_.get()](storage::LedgerEntry entry) { writer->record(std::move(entry)); };
     provider_router_->set_usage_sink(sink);
     llm_->set_usage_sink(sink);
+    retention_ = std::make_unique<RetentionSweeper>(*database_, config_.retention);
   }
   add_routes();
 }

@@ -391,7 +391,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
 
   static const std::set<std::string> known_sections = {"server",  "paths",      "logging",   "storage",
                                                        "plugins", "middleware", "providers", "default_provider",
-                                                       "routing", "resilience"};
+                                                       "routing", "resilience", "retention"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -418,6 +418,13 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("logging.max_file_bytes", config.logging.max_file_bytes, 1024, 1LL << 40);
   reader.integer("logging.max_files", config.logging.max_files, 1, 1000);
   reader.string("storage.url", config.storage.url);
+  reader.integer("retention.stories_days", config.retention.stories_days, 0, 36500);
+  reader.integer("retention.chat_messages_days", config.retention.chat_messages_days, 0, 36500);
+  reader.integer("retention.context_days", config.retention.context_days, 0, 36500);
+  reader.integer("retention.jobs_hours", config.retention.jobs_hours, 0, 876000);
+  reader.integer("retention.ledger_days", config.retention.ledger_days, 0, 36500);
+  reader.integer("retention.audit_days", config.retention.audit_days, 0, 36500);
+  reader.integer("retention.sweep_minutes", config.retention.sweep_minutes, 1, 10080);
   reader.strings("middleware", config.middleware);
   reader.string("default_provider", config.default_provider);
   reader.one_of("routing.strategy", config.routing.strategy,

@@ -15,6 +15,7 @@
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/storage/database.hpp>
 #include <switchboard/storage/migrations.hpp>
+#include <switchboard/storage/retention.hpp>
 
 namespace {
 
@@ -159,6 +160,26 @@ int migrate(const ServeOptions& options, const std::string& action, std::optiona
   }
 }
 
+// switchboard retention run: applies the retention rules once, now.
+int retention(const ServeOptions& options) {
+  auto config = effective_config(options);
+  if (!config) return 2;
+  try {
+    auto database = storage::open_database(config->storage.url, config->paths.data_dir, 1);
+    if (storage::Migrator(*database).current_version() == 0) {
+      std::fprintf(stderr, "switchboard: the store has no schema yet (run: switchboard migrate up)\n");
+      return 1;
+    }
+    for (const auto& [table, count] : storage::apply_retention(*database, config->retention)) {
+      std::printf("%-20s %lld deleted\n", table.c_str(), static_cast<long long>(count));
+    }
+    return 0;
+  } catch (const storage::StorageError& e) {
+    std::fprintf(stderr, "switchboard: %s\n", e.what());
+    return 1;
+  }
+}
+
 int check_plugin(const std::string& file) {
   const fs::path private_dir = fs::temp_directory_path() / ("switchboard-check-" + std::to_string(::getpid()));
   auto inspected = PluginRegistry::inspect(file, private_dir);
@@ -217,9 +238,18 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   migrate_command->add_option("--data-dir", migrate_options.data_dir, "Folder for data (default ./data)");
 
+  ServeOptions retention_options;
+  auto* retention_command = cli.add_subcommand("retention", "Apply the retention rules of the configuration");
+  retention_command->require_subcommand(1);
+  auto* retention_run = retention_command->add_subcommand("run", "Delete what is older than its retention, now");
+  retention_run->add_option("--config", retention_options.config_file, "YAML file overlaying the embedded defaults")
+      ->check(CLI::ExistingFile);
+  retention_run->add_option("--data-dir", retention_options.data_dir, "Folder for data (default ./data)");
+
   CLI11_PARSE(cli, argc, argv);
   if (*serve_command) return serve(serve_options);
   if (*migrate_command) return migrate(migrate_options, migrate_action, migrate_steps);
+  if (*retention_run) return retention(retention_options);
   if (*check_command) return check_plugin(check_file);
   return 0;
 }

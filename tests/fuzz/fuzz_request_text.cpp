@@ -1,4 +1,4 @@
-// Text that comes from clients: request ids, paths routed by the router, and anything that
+// Text that comes from clients: request ids, paths routed by the router, query strings, and anything that
 // ends up in a log line. Invariants: an id the host keeps is always a sane one; masking
 // never crashes and never leaves a long sk- key in the clear.
 #include <cstddef>
@@ -37,6 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto match = router().match("POST", text);
   for (const auto& [name, value] : match.params) {
     if (value.empty() || value.find('/') != std::string::npos) __builtin_trap();
+  }
+
+  // Query strings: every decoded key and value is no longer than the text it came from.
+  for (const auto& [key, value] : switchboard::parse_query(text)) {
+    if (key.size() + value.size() > text.size()) __builtin_trap();
   }
 
   const std::string masked = switchboard::mask_secrets_in_text(text);

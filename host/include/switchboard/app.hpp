@@ -25,6 +25,7 @@ class ProviderCaller;
 class ProviderRouter;
 class TimerQueue;
 class LedgerWriter;
+class RetentionSweeper;
 struct HttpMetrics;
 namespace storage {
 class Database;
@@ -92,6 +93,7 @@ class App {
   std::chrono::steady_clock::time_point started_at_;
   std::shared_ptr<storage::Database> database_;
   std::unique_ptr<LedgerWriter> ledger_writer_;  // outlives everything that records usage
+  std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;
   std::unique_ptr<HostLlmClient> llm_;

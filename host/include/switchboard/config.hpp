@@ -43,6 +43,18 @@ struct StorageConfig {
   std::string url;  // empty: sqlite in the data folder
 };
 
+// How long records are kept (0: for ever). The sweep deletes older ones every
+// `sweep_minutes`, in small transactions, off the request path.
+struct RetentionConfig {
+  int stories_days = 365;
+  int chat_messages_days = 90;
+  int context_days = 7;
+  int jobs_hours = 24;  // after completion
+  int ledger_days = 0;
+  int audit_days = 0;
+  int sweep_minutes = 60;
+};
+
 // One plugin to load at start-up.
 struct PluginSpec {
   std::string name;  // must match the plugin's own name
@@ -81,6 +93,7 @@ struct Config {
   PathsConfig paths;
   LoggingConfig logging;
   StorageConfig storage;
+  RetentionConfig retention;
   std::vector<PluginSpec> plugins;
   std::vector<std::string> middleware;  // names, in the order requests pass through them
   std::vector<ProviderInstanceConfig> providers;

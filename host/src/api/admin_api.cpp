@@ -6,6 +6,7 @@
 #include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
+#include <switchboard/storage/audit_events.hpp>
 
 #include "routes.hpp"
 
@@ -69,6 +70,30 @@ const char* code_of(const PluginError& error) {
   return "INTERNAL_ERROR";
 }
 
+// Logs an admin action and, with a store, writes its audit event before the action is
+// acknowledged (a store failure is logged; the action has happened and is answered).
+void record(App& app, const RequestContext& context, const std::string& action, const std::string& target,
+            nlohmann::json details) {
+  nlohmann::json fields = details;
+  fields["action"] = action;
+  fields["plugin"] = target;
+  fields["client_ip"] = context.request.client_ip;
+  audit().info("admin action", fields);
+  if (auto* database = app.database()) {
+    try {
+      storage::AuditEvent event;
+      event.action = action;
+      event.actor = "admin@" + context.request.client_ip;
+      event.target = target;
+      event.details = std::move(details);
+      event.request_id = context.request_id;
+      storage::AuditEvents(*database).append(event);
+    } catch (const std::exception& e) {
+      audit().error("audit event not stored", {{"action", action}, {"plugin", target}, {"reason", e.what()}});
+    }
+  }
+}
+
 HttpResponse failure(const RequestContext& context, const std::string& action, const std::string& name,
                      const PluginError& error) {
   audit().warn(
@@ -100,6 +125,37 @@ tl::expected<std::optional<nlohmann::json>, HttpResponse> optional_config(const 
 }  // namespace
 
 void add_admin_routes(Router& router, App& app) {
+  router.add(
+      "GET", "/admin/audit",
+      [&app](const RequestContext& context, const PathParams&) {
+        if (!app.database())
+          return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
+        int limit = 100;
+        if (auto text = context.request.query_param("limit")) {
+          const bool digits =
+              !text->empty() && text->size() <= 5 && text->find_first_not_of("0123456789") == std::string::npos;
+          if (!digits || std::stoi(*text) < 1 || std::stoi(*text) > 10000) {
+            return error_response(
+                422, "VALIDATION_ERROR", "invalid query parameters", context.request_id,
+                nlohmann::json::array({{{"field", "limit"}, {"message", "expected a whole number from 1 to 10000"}}}));
+          }
+          limit = std::stoi(*text);
+        }
+        nlohmann::json events = nlohmann::json::array();
+        for (const auto& e :
+             storage::AuditEvents(*app.database()).recent(limit, context.request.query_param("action").value_or(""))) {
+          events.push_back({{"id", e.id},
+                            {"action", e.action},
+                            {"actor", e.actor},
+                            {"target", e.target},
+                            {"details", e.details},
+                            {"request_id", e.request_id},
+                            {"created_at", e.created_at}});
+        }
+        return json_response(200, {{"events", events}});
+      },
+      RouteThread::worker);
+
   router.add("GET", "/admin/plugins", [&app](const RequestContext&, const PathParams&) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& version : app.registry().versions()) list.push_back(describe(*version.plugin, version.current));
@@ -120,10 +176,7 @@ void add_admin_routes(Router& router, App& app) {
         if (!config) return config.error();
         auto loaded = app.registry().load(**file, name->value_or(""), config->value_or(nlohmann::json::object()));
         if (!loaded) return failure(context, "load", name->value_or(**file), loaded.error());
-        audit().info("plugin loaded by admin", {{"action", "load"},
-                                                {"plugin", (*loaded)->name},
-                                                {"version", (*loaded)->version},
-                                                {"client_ip", context.request.client_ip}});
+        record(app, context, "plugin.load", (*loaded)->name, {{"version", (*loaded)->version}, {"file", **file}});
         return json_response(201, describe(**loaded, true));
       },
       RouteThread::worker);
@@ -144,11 +197,10 @@ void add_admin_routes(Router& router, App& app) {
         const double took_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         if (!reloaded) return failure(context, "reload", name, reloaded.error());
-        audit().info("plugin reloaded by admin", {{"action", "reload"},
-                                                  {"plugin", name},
-                                                  {"version", (*reloaded)->version},
-                                                  {"reload_ms", took_ms},
-                                                  {"client_ip", context.request.client_ip}});
+        record(app, context, "plugin.reload", name,
+               {{"version", (*reloaded)->version},
+                {"previous_version", previous ? previous->version : ""},
+                {"reload_ms", took_ms}});
         auto out = describe(**reloaded, true);
         out["previous_version"] = previous ? previous->version : "";
         out["reload_ms"] = took_ms;
@@ -162,8 +214,7 @@ void add_admin_routes(Router& router, App& app) {
         const std::string& name = params.find("name")->second;
         auto removed = app.registry().unload(name);
         if (!removed) return failure(context, "unload", name, removed.error());
-        audit().info("plugin unloaded by admin",
-                     {{"action", "unload"}, {"plugin", name}, {"client_ip", context.request.client_ip}});
+        record(app, context, "plugin.unload", name, nlohmann::json::object());
         return json_response(200, {{"unloaded", name}});
       },
       RouteThread::worker);
