@@ -1,5 +1,7 @@
 #include <switchboard/storage/audit_events.hpp>
 
+#include "sql_helpers.hpp"
+
 namespace switchboard::storage {
 
 std::int64_t AuditEvents::append(const AuditEvent& event) {
@@ -13,10 +15,8 @@ std::int64_t AuditEvents::append(const AuditEvent& event) {
 }
 
 std::vector<AuditEvent> AuditEvents::recent(int limit, const std::string& action) {
-  const bool sqlite = database_.dialect() == Dialect::sqlite;
-  std::string sql =
-      std::string("SELECT id, action, actor, target, ") + (sqlite ? "details" : "details::text") + ", request_id, " +
-      (sqlite ? "created_at" : "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')") + " FROM audit_events";
+  std::string sql = "SELECT id, action, actor, target, " + select_json(database_.dialect(), "details") +
+                    ", request_id, " + select_time(database_.dialect(), "created_at") + " FROM audit_events";
   std::vector<Value> params;
   if (!action.empty()) {
     sql += " WHERE action = ?";

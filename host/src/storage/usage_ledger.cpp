@@ -2,15 +2,9 @@
 
 #include <map>
 
+#include "sql_helpers.hpp"
+
 namespace switchboard::storage {
-namespace {
-
-// A stored time as ISO-8601 UTC text with microseconds, on either engine.
-std::string time_text(Dialect dialect, const std::string& column) {
-  return dialect == Dialect::sqlite ? column : "to_char(" + column + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-}
-
-}  // namespace
 
 void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
   if (entries.empty()) return;
@@ -19,7 +13,6 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
   database_.transaction([&](Session& session) {
     for (const auto& e : entries) {
       const std::string created = e.created_at.empty() ? now : e.created_at;
-      auto nullable = [](const std::string& s) -> Value { return s.empty() ? Value{} : Value{s}; };
       session.query(
           "INSERT INTO usage_ledger (request_id, transaction_guid, operation, framework, provider, model, "
           "input_tokens, output_tokens, cached_tokens, cost_nanousd, priced, input_price_per_mtok_microusd, "
@@ -76,14 +69,14 @@ UsageReport UsageLedger::usage(const std::string& start, const std::string& end,
 
 std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& framework) {
   const Dialect dialect = database_.dialect();
-  const std::string priced = dialect == Dialect::sqlite ? "priced" : "CASE WHEN priced THEN 1 ELSE 0 END";
+  const std::string priced = select_bool(dialect, "priced");
   std::string sql =
       "SELECT id, request_id, transaction_guid, operation, framework, provider, model, input_tokens, output_tokens, "
       "cached_tokens, cost_nanousd, " +
       priced +
       ", input_price_per_mtok_microusd, output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, "
       "status, api_key_id, " +
-      time_text(dialect, "created_at") + " FROM usage_ledger";
+      select_time(dialect, "created_at") + " FROM usage_ledger";
   std::vector<Value> params;
   if (!framework.empty()) {
     sql += " WHERE framework = ?";

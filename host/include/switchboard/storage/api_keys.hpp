@@ -1,0 +1,37 @@
+#pragma once
+// API keys (seed 001). Only the SHA-256 of a key is stored; a key is found by its hash.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <switchboard/storage/database.hpp>
+
+namespace switchboard::storage {
+
+struct ApiKey {
+  std::string id;        // a UUID; made by the store when empty
+  std::string key_hash;  // hex SHA-256 of the key
+  std::string name;
+  std::string team;
+  std::int64_t rate_limit_per_hour = 1000;
+  bool active = true;
+  std::string created_at;
+  std::string expires_at;  // empty: never
+};
+
+class ApiKeyRepository {
+ public:
+  explicit ApiKeyRepository(Database& database) : database_(database) {}
+  // Stores the key; returns its id. A hash already stored is a StorageError.
+  std::string create(const ApiKey& key);
+  std::optional<ApiKey> find_by_hash(const std::string& key_hash);
+  std::vector<ApiKey> list();  // oldest first
+  bool set_active(const std::string& id, bool active);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace switchboard::storage

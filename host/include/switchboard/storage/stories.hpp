@@ -1,0 +1,53 @@
+#pragma once
+// Generated stories (seed 000's Story): what was asked, what came back, and what it cost.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <switchboard/storage/database.hpp>
+
+namespace switchboard::storage {
+
+struct Story {
+  std::int64_t id = 0;  // set by the store
+  std::string primary_character;
+  std::string secondary_character;
+  std::string combined_characters;
+  std::string content;
+  std::string method;  // the framework
+  std::string provider;
+  std::string model;
+  double generation_time_ms = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cost_nanousd = 0;
+  std::int64_t input_price_per_mtok_microusd = 0;
+  std::int64_t output_price_per_mtok_microusd = 0;
+  std::string request_id;
+  std::string transaction_guid;
+  std::string created_at;  // utc_now() when empty
+};
+
+struct StoryQuery {
+  int limit = 50;
+  int offset = 0;
+  std::string method;  // empty: all
+  std::string search;  // words in the characters or the text, case-insensitive; empty: all
+};
+
+class StoryRepository {
+ public:
+  explicit StoryRepository(Database& database) : database_(database) {}
+  std::int64_t create(const Story& story);
+  std::optional<Story> get(std::int64_t id);
+  std::vector<Story> list(const StoryQuery& query);  // newest first
+  std::int64_t count(const StoryQuery& query);
+  bool remove(std::int64_t id);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace switchboard::storage

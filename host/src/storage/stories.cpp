@@ -1,0 +1,101 @@
+#include <switchboard/storage/stories.hpp>
+
+#include "sql_helpers.hpp"
+
+namespace switchboard::storage {
+namespace {
+
+std::string columns(Dialect dialect) {
+  return "id, primary_character, secondary_character, combined_characters, story_content, method, provider, model, "
+         "generation_time_ms, input_tokens, output_tokens, cost_nanousd, input_price_per_mtok_microusd, "
+         "output_price_per_mtok_microusd, request_id, transaction_guid, " +
+         select_time(dialect, "created_at");
+}
+
+Story story_of(const Row& row) {
+  Story s;
+  s.id = row.integer(0);
+  s.primary_character = row.text(1);
+  s.secondary_character = row.text(2);
+  s.combined_characters = row.text(3);
+  s.content = row.text(4);
+  s.method = row.text(5);
+  s.provider = row.text(6);
+  s.model = row.text(7);
+  s.generation_time_ms = row.real(8);
+  s.input_tokens = row.integer(9);
+  s.output_tokens = row.integer(10);
+  s.cost_nanousd = row.integer(11);
+  s.input_price_per_mtok_microusd = row.integer(12);
+  s.output_price_per_mtok_microusd = row.integer(13);
+  s.request_id = row.text(14);
+  s.transaction_guid = row.text(15);
+  s.created_at = row.text(16);
+  return s;
+}
+
+// The WHERE clause of a query, and its parameters.
+std::string where(const StoryQuery& query, std::vector<Value>& params) {
+  std::string clause = " WHERE 1 = 1";
+  if (!query.method.empty()) {
+    clause += " AND method = ?";
+    params.emplace_back(query.method);
+  }
+  if (!query.search.empty()) {
+    std::string pattern = "%";
+    for (char c : query.search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += '%';
+    clause +=
+        " AND (LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\' OR LOWER(story_content) LIKE LOWER(?) ESCAPE '\\')";
+    params.emplace_back(pattern);
+    params.emplace_back(pattern);
+  }
+  return clause;
+}
+
+}  // namespace
+
+std::int64_t StoryRepository::create(const Story& s) {
+  return database_
+      .query(
+          "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
+          "provider, model, generation_time_ms, input_tokens, output_tokens, total_tokens, cost_nanousd, "
+          "input_price_per_mtok_microusd, output_price_per_mtok_microusd, request_id, transaction_guid, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+          {s.primary_character, s.secondary_character, s.combined_characters, s.content, s.method, nullable(s.provider),
+           nullable(s.model), s.generation_time_ms, s.input_tokens, s.output_tokens, s.input_tokens + s.output_tokens,
+           s.cost_nanousd, s.input_price_per_mtok_microusd, s.output_price_per_mtok_microusd, nullable(s.request_id),
+           nullable(s.transaction_guid), s.created_at.empty() ? utc_now() : s.created_at})[0]
+      .integer(0);
+}
+
+std::optional<Story> StoryRepository::get(std::int64_t id) {
+  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM stories WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  return story_of(rows[0]);
+}
+
+std::vector<Story> StoryRepository::list(const StoryQuery& query) {
+  std::vector<Value> params;
+  const std::string sql = "SELECT " + columns(database_.dialect()) + " FROM stories" + where(query, params) +
+                          " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+  params.emplace_back(std::int64_t{query.limit});
+  params.emplace_back(std::int64_t{query.offset});
+  std::vector<Story> out;
+  for (const auto& row : database_.query(sql, params)) out.push_back(story_of(row));
+  return out;
+}
+
+std::int64_t StoryRepository::count(const StoryQuery& query) {
+  std::vector<Value> params;
+  return database_.query("SELECT COUNT(*) FROM stories" + where(query, params), params)[0].integer(0);
+}
+
+bool StoryRepository::remove(std::int64_t id) {
+  return !database_.query("DELETE FROM stories WHERE id = ? RETURNING id", {id}).empty();
+}
+
+}  // namespace switchboard::storage

@@ -1,0 +1,221 @@
+// The content repositories on both stores: what is stored comes back whole, filters and
+// orders hold, and jobs are claimed exactly once under contention.
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <switchboard/storage/api_keys.hpp>
+#include <switchboard/storage/chats.hpp>
+#include <switchboard/storage/context_executions.hpp>
+#include <switchboard/storage/jobs.hpp>
+#include <switchboard/storage/migrations.hpp>
+#include <switchboard/storage/schemas.hpp>
+#include <switchboard/storage/stories.hpp>
+
+#include "store_fixture.hpp"
+
+namespace switchboard::test {
+namespace {
+
+using namespace switchboard::storage;
+
+class Repositories : public EachStore {
+ protected:
+  void SetUp() override {
+    db_ = open_fresh();
+    Migrator(*db_).up();
+  }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(Repositories, StoriesComeBackWholeAndFilter) {
+  StoryRepository stories(*db_);
+  Story first;
+  first.primary_character = "Ada";
+  first.secondary_character = "Grace";
+  first.combined_characters = "Ada and Grace";
+  first.content = "Once upon a time, 100% true — ✓";
+  first.method = "chain";
+  first.provider = "mock";
+  first.model = "mock-gpt";
+  first.generation_time_ms = 12.5;
+  first.input_tokens = 40;
+  first.output_tokens = 300;
+  first.cost_nanousd = 123'456;
+  first.transaction_guid = "550e8400-e29b-41d4-a716-446655440000";
+  first.created_at = "2026-01-02T03:04:05.000006Z";
+  const auto id = stories.create(first);
+  Story second = first;
+  second.combined_characters = "Bob and Eve";
+  second.content = "Another tale";
+  second.method = "graph";
+  second.created_at = "2026-01-03T00:00:00.000000Z";
+  stories.create(second);
+
+  auto got = stories.get(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->content, first.content);
+  EXPECT_EQ(got->combined_characters, "Ada and Grace");
+  EXPECT_EQ(got->cost_nanousd, 123'456);
+  EXPECT_DOUBLE_EQ(got->generation_time_ms, 12.5);
+  EXPECT_EQ(got->created_at, first.created_at);
+  EXPECT_FALSE(stories.get(id + 100));
+
+  EXPECT_EQ(stories.list({}).size(), 2u);
+  EXPECT_EQ(stories.list({})[0].method, "graph");  // newest first
+  EXPECT_EQ(stories.count({50, 0, "chain", ""}), 1);
+  EXPECT_EQ(stories.count({50, 0, "", "ada"}), 1);   // case-insensitive
+  EXPECT_EQ(stories.count({50, 0, "", "100%"}), 1);  // % is literal
+  EXPECT_EQ(stories.count({50, 0, "", "1_0"}), 0);   // _ is literal
+  EXPECT_EQ(stories.list({1, 1, "", ""}).size(), 1u);
+  EXPECT_TRUE(stories.remove(id));
+  EXPECT_FALSE(stories.remove(id));
+  EXPECT_EQ(stories.count({}), 1);
+}
+
+TEST_P(Repositories, ChatsKeepMessagesInOrderAndDeleteWithTheirConversation) {
+  ChatRepository chats(*db_);
+  const auto older = chats.create_conversation({0, "first", "kernel", "mock", "m", "", "", "", 0});
+  const auto newer = chats.create_conversation({0, "second", "chain", "mock", "m", "", "", "", 0});
+  ChatMessage message;
+  message.conversation_id = older;
+  message.role = "user";
+  message.content = "hello";
+  ASSERT_TRUE(chats.add_message(message));
+  message.role = "assistant";
+  message.content = "hi there";
+  message.output_tokens = 3;
+  ASSERT_TRUE(chats.add_message(message));
+  message.conversation_id = 999'999;
+  EXPECT_FALSE(chats.add_message(message));  // no such conversation
+
+  auto messages = chats.messages(older);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].role, "user");
+  EXPECT_EQ(messages[1].content, "hi there");
+  auto listed = chats.conversations(10, 0);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, older);  // touched by its messages: most recently updated
+  EXPECT_EQ(listed[0].message_count, 2);
+  EXPECT_EQ(listed[1].id, newer);
+  EXPECT_TRUE(chats.remove_conversation(older));
+  EXPECT_TRUE(chats.messages(older).empty());
+  EXPECT_FALSE(chats.conversation(older));
+  EXPECT_TRUE(chats.conversation(newer));
+}
+
+TEST_P(Repositories, ContextExecutionsComeBackWhole) {
+  ContextExecutionRepository executions(*db_);
+  ContextExecution e;
+  e.original_filename = "report.pdf";
+  e.file_type = "pdf";
+  e.file_size_bytes = 1'048'576;
+  e.system_prompt = "You analyze documents";
+  e.user_prompt = "Summarize";
+  e.llm_response = "Three points";
+  e.method = "chain";
+  e.total_execution_time_ms = 3691.34;
+  e.user_ip = "127.0.0.1";
+  const auto id = executions.create(e);
+  auto got = executions.get(id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->file_size_bytes, 1'048'576);
+  EXPECT_EQ(got->llm_response, "Three points");
+  EXPECT_DOUBLE_EQ(got->total_execution_time_ms, 3691.34);
+  EXPECT_EQ(got->status, "completed");
+  EXPECT_FALSE(got->completed_at.empty());
+  EXPECT_EQ(executions.list(10, 0).size(), 1u);
+}
+
+TEST_P(Repositories, EachJobIsClaimedExactlyOnce) {
+  JobRepository jobs(*db_);
+  std::set<std::string> submitted;
+  for (int i = 0; i < 60; ++i) {
+    Job job;
+    job.job_type = "analyze";
+    job.request_params = {{"n", i}, {"text", "é ✓"}};
+    submitted.insert(jobs.create(job));
+  }
+  std::mutex mutex;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 6; ++w) {
+    workers.emplace_back([&] {
+      while (auto job = jobs.claim_next()) {
+        EXPECT_EQ(job->status, "processing");
+        EXPECT_FALSE(job->started_at.empty());
+        EXPECT_TRUE(jobs.complete(job->id, {{"done", job->request_params["n"]}}));
+        std::lock_guard lock(mutex);
+        claimed.insert(job->id);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(claimed.size(), submitted.size());
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()), submitted);  // none twice, none missed
+  const auto done = jobs.get(*submitted.begin());
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(done->result["done"], done->request_params["n"]);
+  EXPECT_EQ(done->request_params["text"], "é ✓");
+  EXPECT_FALSE(jobs.complete(done->id, {}));  // only a processing job completes
+
+  Job failing;
+  failing.job_type = "batch";
+  failing.api_key_id = "";
+  const auto id = jobs.create(failing);
+  EXPECT_TRUE(jobs.fail(id, "upstream down"));
+  EXPECT_EQ(jobs.get(id)->error_message, "upstream down");
+  EXPECT_EQ(jobs.list("", "failed", 10).size(), 1u);
+  EXPECT_EQ(jobs.list("", "completed", 100).size(), 60u);
+  EXPECT_FALSE(jobs.claim_next());
+}
+
+TEST_P(Repositories, ApiKeysAreFoundByHashOnly) {
+  ApiKeyRepository keys(*db_);
+  ApiKey key;
+  key.key_hash = std::string(64, 'a');
+  key.name = "ci";
+  key.team = "platform";
+  key.rate_limit_per_hour = 50;
+  const auto id = keys.create(key);
+  EXPECT_THROW(keys.create(key), StorageError);  // the same hash twice
+  auto found = keys.find_by_hash(key.key_hash);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(found->rate_limit_per_hour, 50);
+  EXPECT_TRUE(found->active);
+  EXPECT_FALSE(keys.find_by_hash(std::string(64, 'b')));
+  EXPECT_TRUE(keys.set_active(id, false));
+  EXPECT_FALSE(keys.find_by_hash(key.key_hash)->active);
+  EXPECT_EQ(keys.list().size(), 1u);
+}
+
+TEST_P(Repositories, SchemasAreVersionedByName) {
+  SchemaRepository schemas(*db_);
+  StoredSchema person;
+  person.name = "person";
+  person.definition = {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}};
+  EXPECT_EQ(schemas.add_version(person).version, 1);
+  person.definition["required"] = {"name"};
+  EXPECT_EQ(schemas.add_version(person).version, 2);
+  StoredSchema invoice;
+  invoice.name = "invoice";
+  invoice.is_public = true;
+  schemas.add_version(invoice);
+  EXPECT_EQ(schemas.get("person")->version, 2);
+  EXPECT_EQ(schemas.get("person")->definition["required"][0], "name");
+  EXPECT_FALSE(schemas.get("person", 1)->definition.contains("required"));
+  EXPECT_FALSE(schemas.get("nobody"));
+  auto latest = schemas.latest_versions();
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].name, "invoice");
+  EXPECT_TRUE(latest[0].is_public);
+  EXPECT_EQ(latest[1].version, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, Repositories, ::testing::Values(storage::Dialect::sqlite, storage::Dialect::postgres),
+                         engine_name);
+
+}  // namespace
+}  // namespace switchboard::test
