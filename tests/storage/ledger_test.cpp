@@ -121,6 +121,29 @@ TEST_P(Ledger, CostTotalsEqualTheSumOfTheCallsToTheNanoDollar) {
   EXPECT_EQ(client_->get("/api/cost/usage?framework=kernel").json()["summary"]["total_requests"], 0);
 }
 
+TEST_P(Ledger, ReloadingTheCostModelRepricesNewCallsOnly) {
+  Expected before;
+  for (int i = 0; i < 3; ++i) call("echo", false, 2, 8, before);
+  const auto dearer = data_dir() / "pricing-dearer.yaml";
+  std::ofstream(dearer) << "models:\n  echo: { input: 4.00, output: 16.00 }\n";
+  const nlohmann::json reload = {{"config", {{"pricing_file", dearer.string()}}}};
+  auto reloaded = client_->post("/admin/plugins/price-table/reload", reload.dump(),
+                                {"Authorization: Bearer " + server_->admin_token()});
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  Expected after;
+  call("echo", false, 4, 16, after);
+
+  auto transactions = client_->get("/api/cost/transactions?limit=100").json()["transactions"];
+  ASSERT_EQ(transactions.size(), 4u);
+  EXPECT_EQ(std::llround(transactions[0]["estimated_cost_usd"].get<double>() * 1e9), after.nanousd);
+  std::int64_t earlier = 0;
+  for (std::size_t i = 1; i < transactions.size(); ++i)
+    earlier += std::llround(transactions[i]["estimated_cost_usd"].get<double>() * 1e9);
+  EXPECT_EQ(earlier, before.nanousd);  // stored costs keep the prices of their time
+  EXPECT_EQ(std::llround(client_->get("/api/cost/usage").json()["summary"]["total_cost_usd"].get<double>() * 1e9),
+            before.nanousd + after.nanousd);
+}
+
 TEST_P(Ledger, BadQueriesAreRefusedWithDetails) {
   const std::pair<std::string, std::string> bad[] = {
       {"/api/cost/usage?start_date=2024-13-01", "start_date"},

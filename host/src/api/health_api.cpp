@@ -8,6 +8,7 @@
 #include <switchboard/error_response.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
+#include <switchboard/storage/database.hpp>
 
 #include "routes.hpp"
 
@@ -48,28 +49,40 @@ void add_health_routes(Router& router, App& app) {
                                {"uptime_seconds", uptime}});
   });
 
-  router.add("GET", "/health/ready", [&app](const RequestContext& context, const PathParams&) {
-    nlohmann::json checks = nlohmann::json::object();
-    bool ready = true;
-    // Storage: the data folder must be writable (the store itself arrives with storage).
-    const bool writable = ::access(app.paths().data_dir.c_str(), W_OK) == 0;
-    checks["storage"] = {{"status", writable ? "ok" : "failing"}, {"data_dir", app.paths().data_dir.string()}};
-    ready = ready && writable;
-    nlohmann::json missing = nlohmann::json::array();
-    for (const auto& spec : app.config().plugins) {
-      if (!context.plugins->find(spec.name)) missing.push_back(spec.name);
-    }
-    checks["plugins"] = {{"status", missing.empty() ? "ok" : "failing"},
-                         {"loaded", context.plugins->plugins.size()},
-                         {"missing", missing}};
-    ready = ready && missing.empty();
-    const bool provider = provider_configured(app.config(), *context.plugins);
-    checks["provider"] = {{"status", provider ? "ok" : "failing"}, {"instance", app.config().default_provider}};
-    ready = ready && provider;
-    return json_response(
-        ready ? 200 : 503,
-        {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}, {"request_id", context.request_id}});
-  });
+  router.add(
+      "GET", "/health/ready",
+      [&app](const RequestContext& context, const PathParams&) {
+        nlohmann::json checks = nlohmann::json::object();
+        bool ready = true;
+        // Storage: the data folder is writable and the store answers.
+        const bool writable = ::access(app.paths().data_dir.c_str(), W_OK) == 0;
+        checks["storage"] = {{"status", writable ? "ok" : "failing"}, {"data_dir", app.paths().data_dir.string()}};
+        if (auto* database = app.database()) {
+          checks["storage"]["store"] = database->description();
+          try {
+            database->query("SELECT 1");
+          } catch (const std::exception& e) {
+            checks["storage"]["status"] = "failing";
+            checks["storage"]["reason"] = e.what();
+          }
+        }
+        ready = ready && checks["storage"]["status"] == "ok";
+        nlohmann::json missing = nlohmann::json::array();
+        for (const auto& spec : app.config().plugins) {
+          if (!context.plugins->find(spec.name)) missing.push_back(spec.name);
+        }
+        checks["plugins"] = {{"status", missing.empty() ? "ok" : "failing"},
+                             {"loaded", context.plugins->plugins.size()},
+                             {"missing", missing}};
+        ready = ready && missing.empty();
+        const bool provider = provider_configured(app.config(), *context.plugins);
+        checks["provider"] = {{"status", provider ? "ok" : "failing"}, {"instance", app.config().default_provider}};
+        ready = ready && provider;
+        return json_response(
+            ready ? 200 : 503,
+            {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}, {"request_id", context.request_id}});
+      },
+      RouteThread::worker);  // the store check may wait on the network
 
   router.add("GET", "/api/provider", [&app](const RequestContext& context, const PathParams&) {
     const auto* instance = default_instance(app.config());

@@ -1,5 +1,6 @@
 #include <switchboard/storage/usage_ledger.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "sql_helpers.hpp"
@@ -11,21 +12,36 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
   const std::string now = utc_now();
   std::map<std::pair<std::string, std::string>, UsageTotals> daily;
   database_.transaction([&](Session& session) {
-    for (const auto& e : entries) {
-      const std::string created = e.created_at.empty() ? now : e.created_at;
-      session.query(
+    // Many rows per statement: one round trip per hundred rows instead of one per row.
+    constexpr std::size_t kRowsPerStatement = 100;
+    for (std::size_t first = 0; first < entries.size(); first += kRowsPerStatement) {
+      const std::size_t count = std::min(kRowsPerStatement, entries.size() - first);
+      std::string sql =
           "INSERT INTO usage_ledger (request_id, transaction_guid, operation, framework, provider, model, "
           "input_tokens, output_tokens, cached_tokens, cost_nanousd, priced, input_price_per_mtok_microusd, "
           "output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, status, api_key_id, created_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {nullable(e.request_id), nullable(e.transaction_guid), e.operation, nullable(e.framework), e.provider,
-           e.model, e.input_tokens, e.output_tokens, e.cached_tokens, e.cost_nanousd, std::int64_t{e.priced ? 1 : 0},
-           e.input_price_per_mtok_microusd, e.output_price_per_mtok_microusd, e.cached_price_per_mtok_microusd,
-           e.latency_ms, e.status, nullable(e.api_key_id), created});
-      auto& totals = daily[{created.substr(0, 10), e.framework}];
-      totals.requests += 1;
-      totals.tokens += e.input_tokens + e.output_tokens;
-      totals.cost_nanousd += e.cost_nanousd;
+          "VALUES ";
+      std::vector<Value> params;
+      params.reserve(count * 18);
+      for (std::size_t i = first; i < first + count; ++i) {
+        const auto& e = entries[i];
+        const std::string created = e.created_at.empty() ? now : e.created_at;
+        sql += i == first ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (Value v :
+             {nullable(e.request_id), nullable(e.transaction_guid), Value{e.operation}, nullable(e.framework),
+              Value{e.provider}, Value{e.model}, Value{e.input_tokens}, Value{e.output_tokens}, Value{e.cached_tokens},
+              Value{e.cost_nanousd}, Value{std::int64_t{e.priced ? 1 : 0}}, Value{e.input_price_per_mtok_microusd},
+              Value{e.output_price_per_mtok_microusd}, Value{e.cached_price_per_mtok_microusd}, Value{e.latency_ms},
+              Value{e.status}, nullable(e.api_key_id), Value{created}}) {
+          params.push_back(std::move(v));
+        }
+        auto& totals = daily[{created.substr(0, 10), e.framework}];
+        totals.requests += 1;
+        totals.tokens += e.input_tokens + e.output_tokens;
+        totals.cost_nanousd += e.cost_nanousd;
+      }
+      session.query(sql, params);
     }
     for (const auto& [key, totals] : daily) {
       session.query(
