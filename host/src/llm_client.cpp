@@ -58,7 +58,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
         "PROVIDER_UNAVAILABLE",
         "provider plugin \"" + instance->plugin + "\" of instance \"" + instance->name + "\" is not loaded", 503});
   }
-  if (!provider->provider->in_process()) {
+  if (!provider->provider->in_process() && !router_) {
     return tl::unexpected(LlmError{"PROVIDER_UNAVAILABLE",
                                    "provider plugin \"" + instance->plugin + "\" needs the upstream HTTP client", 503});
   }

@@ -10,6 +10,8 @@
 #include <switchboard/request_id.hpp>
 #include <switchboard/router.hpp>
 
+#include "api/character_input.hpp"
+
 namespace {
 
 switchboard::HttpResponse ok(const switchboard::RequestContext&, const switchboard::PathParams&) { return {}; }
@@ -37,6 +39,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto match = router().match("POST", text);
   for (const auto& [name, value] : match.params) {
     if (value.empty() || value.find('/') != std::string::npos) __builtin_trap();
+  }
+
+  // Story characters: a name that passes has no tag, no script, and 1–100 characters.
+  std::string why;
+  if (auto name = switchboard::clean_character_text(text, why)) {
+    if (name->empty() || name->find('<') != std::string::npos || name->size() > 400) __builtin_trap();
+  } else if (why.empty()) {
+    __builtin_trap();
   }
 
   // Query strings: every decoded key and value is no longer than the text it came from.

@@ -53,8 +53,9 @@ TEST_F(HttpBasics, ReadinessChecksStorageAndPlugins) {
   auto body = reply.json();
   EXPECT_EQ(body["status"], "ready");
   EXPECT_EQ(body["checks"]["plugins"]["status"], "ok");
-  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 5);
+  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 6);
   EXPECT_EQ(body["checks"]["storage"]["status"], "ok");
+  EXPECT_NE(body["checks"]["storage"]["store"].get<std::string>().find("switchboard.db"), std::string::npos);
 }
 
 TEST_F(HttpBasics, ProviderInfoShowsTheOfflineDefault) {
@@ -91,7 +92,7 @@ TEST_F(HttpBasics, AdminNeedsTheToken) {
   expect_error_shape(client_.get("/admin/secret-route"), 401, "UNAUTHORIZED");
   auto ok = client_.get("/admin/plugins", {"Authorization: Bearer " + server_->admin_token()});
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.json()["plugins"].size(), 5u);
+  EXPECT_EQ(ok.json()["plugins"].size(), 6u);
 }
 
 TEST_F(HttpBasics, GeneratedAdminTokenFileIsPrivate) {
@@ -158,11 +159,17 @@ TEST_F(HttpBasics, MetricsAreExposedInPrometheusFormat) {
       << reply.body.substr(0, 2000);
 }
 
-TEST_F(HttpBasics, FrameworksListIsEmptyWithoutFrameworkPlugins) {
+TEST_F(HttpBasics, FrameworksListTheLoadedFrameworkPlugins) {
   auto reply = client_.get("/v1/frameworks");
   ASSERT_EQ(reply.status, 200);
-  EXPECT_TRUE(reply.json()["frameworks"].empty());
-  expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/story", "{}"), 404, "NOT_FOUND");
+  const auto frameworks = reply.json()["frameworks"];
+  ASSERT_EQ(frameworks.size(), 1u);  // the embedded defaults load `kernel`
+  EXPECT_EQ(frameworks[0]["name"], "kernel");
+  EXPECT_EQ(frameworks[0]["tasks"], nlohmann::json({"story", "chat"}));
+  expect_error_shape(client_.post("/v1/frameworks/graph/tasks/story", "{}"), 404, "NOT_FOUND");
+  expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/nope", "{}"), 404, "NOT_FOUND");
+  // A story without its characters: the template names what is missing.
+  expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/story", "{}"), 422, "VALIDATION_ERROR");
 }
 
 TEST_F(HttpBasics, SecretsNeverReachTheLog) {

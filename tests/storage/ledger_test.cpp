@@ -27,6 +27,7 @@ class Ledger : public EachStore {
                               "  no-usage: { input: 1.00, output: 3.00 }\n";
     server_ = std::make_unique<ServerProcess>(ServerOptions{R"(
 plugins:
+  - {name: echo, file: frameworks/echo-v1.so}
   - {name: openai, file: providers/openai.so}
   - {name: price-table, file: cost/price-table.so, config: {pricing_file: )" +
                                                                 pricing.string() + R"(}}
@@ -41,7 +42,7 @@ resilience:
 )",
                                                             {},
                                                             {{"DATABASE_URL", fresh_url()}},
-                                                            {}});
+                                                            assemble_plugin_dir(plugins_.path())});
     client_ = std::make_unique<HttpClient>(server_->base_url());
   }
 
@@ -75,6 +76,7 @@ resilience:
   }
 
   FakeUpstream upstream_;
+  TempDir plugins_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
 };
@@ -142,6 +144,23 @@ TEST_P(Ledger, ReloadingTheCostModelRepricesNewCallsOnly) {
   EXPECT_EQ(earlier, before.nanousd);  // stored costs keep the prices of their time
   EXPECT_EQ(std::llround(client_->get("/api/cost/usage").json()["summary"]["total_cost_usd"].get<double>() * 1e9),
             before.nanousd + after.nanousd);
+}
+
+// A framework's LLM steps go through the same router to an HTTP provider, and each is in the
+// ledger under the framework and the task.
+TEST_P(Ledger, FrameworkStepsAreInTheLedgerUnderTheirFramework) {
+  auto reply = client_->post("/v1/frameworks/echo/tasks/story", R"({"topic":"a lighthouse"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = reply.json();
+  EXPECT_FALSE(body["text"].get<std::string>().empty());
+  auto transactions = client_->get("/api/cost/transactions?framework=echo").json()["transactions"];
+  ASSERT_EQ(transactions.size(), 1u);
+  EXPECT_EQ(transactions[0]["type"], "story");
+  EXPECT_EQ(transactions[0]["provider"], "fake");
+  EXPECT_EQ(transactions[0]["input_tokens"], body["input_tokens"]);
+  EXPECT_EQ(transactions[0]["output_tokens"], body["output_tokens"]);
+  EXPECT_EQ(transactions[0]["request_id"], reply.header("x-request-id"));
+  EXPECT_EQ(client_->get("/api/cost/usage").json()["by_framework"]["echo"]["requests"], 1);
 }
 
 TEST_P(Ledger, BadQueriesAreRefusedWithDetails) {

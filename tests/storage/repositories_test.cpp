@@ -63,14 +63,18 @@ TEST_P(Repositories, StoriesComeBackWholeAndFilter) {
 
   EXPECT_EQ(stories.list({}).size(), 2u);
   EXPECT_EQ(stories.list({})[0].method, "graph");  // newest first
-  EXPECT_EQ(stories.count({50, 0, "chain", ""}), 1);
-  EXPECT_EQ(stories.count({50, 0, "", "ada"}), 1);   // case-insensitive
-  EXPECT_EQ(stories.count({50, 0, "", "100%"}), 1);  // % is literal
-  EXPECT_EQ(stories.count({50, 0, "", "1_0"}), 0);   // _ is literal
-  EXPECT_EQ(stories.list({1, 1, "", ""}).size(), 1u);
+  EXPECT_EQ(stories.count({50, 0, "chain", "", ""}), 1);
+  EXPECT_EQ(stories.count({50, 0, "", "ada", ""}), 1);   // case-insensitive
+  EXPECT_EQ(stories.count({50, 0, "", "100%", ""}), 1);  // % is literal
+  EXPECT_EQ(stories.count({50, 0, "", "1_0", ""}), 0);   // _ is literal
+  EXPECT_EQ(stories.list({1, 1, "", "", ""}).size(), 1u);
+  EXPECT_EQ(stories.count({50, 0, "", "", "GRACE"}), 1);  // by character, case-insensitive
+  EXPECT_EQ(stories.count({50, 0, "", "", "Once"}), 0);   // not in the characters
   EXPECT_TRUE(stories.remove(id));
   EXPECT_FALSE(stories.remove(id));
   EXPECT_EQ(stories.count({}), 1);
+  EXPECT_EQ(stories.remove_all(), 1);
+  EXPECT_EQ(stories.count({}), 0);
 }
 
 TEST_P(Repositories, ChatsKeepMessagesInOrderAndDeleteWithTheirConversation) {

@@ -34,6 +34,16 @@ Story story_of(const Row& row) {
   return s;
 }
 
+// `text` as a LIKE pattern matching it anywhere, its wildcards taken literally.
+std::string contains_pattern(const std::string& text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + '%';
+}
+
 // The WHERE clause of a query, and its parameters.
 std::string where(const StoryQuery& query, std::vector<Value>& params) {
   std::string clause = " WHERE 1 = 1";
@@ -41,13 +51,12 @@ std::string where(const StoryQuery& query, std::vector<Value>& params) {
     clause += " AND method = ?";
     params.emplace_back(query.method);
   }
+  if (!query.character.empty()) {
+    clause += " AND LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\'";
+    params.emplace_back(contains_pattern(query.character));
+  }
   if (!query.search.empty()) {
-    std::string pattern = "%";
-    for (char c : query.search) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += c;
-    }
-    pattern += '%';
+    const std::string pattern = contains_pattern(query.search);
     clause +=
         " AND (LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\' OR LOWER(story_content) LIKE LOWER(?) ESCAPE '\\')";
     params.emplace_back(pattern);
@@ -92,6 +101,10 @@ std::vector<Story> StoryRepository::list(const StoryQuery& query) {
 std::int64_t StoryRepository::count(const StoryQuery& query) {
   std::vector<Value> params;
   return database_.query("SELECT COUNT(*) FROM stories" + where(query, params), params)[0].integer(0);
+}
+
+std::int64_t StoryRepository::remove_all() {
+  return static_cast<std::int64_t>(database_.query("DELETE FROM stories RETURNING id").size());
 }
 
 bool StoryRepository::remove(std::int64_t id) {

@@ -33,8 +33,9 @@ struct Story {
 struct StoryQuery {
   int limit = 50;
   int offset = 0;
-  std::string method;  // empty: all
-  std::string search;  // words in the characters or the text, case-insensitive; empty: all
+  std::string method;     // empty: all
+  std::string search;     // words in the characters or the text, case-insensitive; empty: all
+  std::string character;  // a name in the characters, case-insensitive; empty: all
 };
 
 class StoryRepository {
@@ -45,6 +46,7 @@ class StoryRepository {
   std::vector<Story> list(const StoryQuery& query);  // newest first
   std::int64_t count(const StoryQuery& query);
   bool remove(std::int64_t id);
+  std::int64_t remove_all();  // returns how many
 
  private:
   Database& database_;

@@ -1,0 +1,104 @@
+// The story API of seed 000 through the real binary, on the embedded defaults (mock provider,
+// SQLite): write, list, page, get, search, delete; character validation; the ledger entry of
+// each story's LLM step under its framework.
+#include <gtest/gtest.h>
+
+#include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
+
+namespace switchboard::test {
+namespace {
+
+using nlohmann::json;
+
+class Stories : public ::testing::Test {
+ protected:
+  ServerProcess server_;
+  HttpClient client_{server_.base_url()};
+
+  HttpReply write(const std::string& path, const json& body) { return client_.post(path, body.dump()); }
+};
+
+TEST_F(Stories, AStoryIsWrittenStoredAndFound) {
+  auto reply = write("/api/semantic-kernel", {{"primary_character", "Alice"}, {"secondary_character", "Bob"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto story = reply.json();
+  EXPECT_NE(story["story"].get<std::string>().find("Alice"), std::string::npos) << story.dump();
+  EXPECT_EQ(story["combined_characters"], "Alice and Bob");
+  EXPECT_EQ(story["method"], "semantic_kernel");
+  EXPECT_GT(story["total_tokens"].get<int>(), 0);
+  EXPECT_EQ(story["total_tokens"], story["input_tokens"].get<int>() + story["output_tokens"].get<int>());
+  EXPECT_EQ(story["provider"], "mock");
+  EXPECT_EQ(story["request_id"], reply.header("x-request-id"));
+  EXPECT_EQ(story["transaction_guid"], reply.header("x-transaction-guid"));
+  EXPECT_GT(story["generation_time_ms"].get<double>(), 0.0);
+  const auto id = story["id"].get<std::int64_t>();
+  ASSERT_GT(id, 0);
+
+  for (const auto& [primary, secondary] : {std::pair{"Carol", "Dave"}, std::pair{"Erin", "Alice"}}) {
+    ASSERT_EQ(
+        write("/api/semantic-kernel", {{"primary_character", primary}, {"secondary_character", secondary}}).status,
+        200);
+  }
+  auto page = client_.get("/api/stories?skip=1&limit=1").json();
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_EQ(page["skip"], 1);
+  EXPECT_EQ(page["limit"], 1);
+  ASSERT_EQ(page["stories"].size(), 1u);
+  EXPECT_EQ(page["stories"][0]["combined_characters"], "Carol and Dave");  // newest first
+  EXPECT_EQ(client_.get("/api/stories?framework=langchain").json()["total"], 0);
+  EXPECT_EQ(client_.get("/api/stories?framework=semantic_kernel").json()["total"], 3);
+
+  auto one = client_.get("/api/stories/" + std::to_string(id));
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(one.json()["story"], story["story"]);
+  EXPECT_FALSE(one.json()["created_at"].get<std::string>().empty());
+  EXPECT_EQ(client_.get("/api/stories/999999").status, 404);
+  EXPECT_EQ(client_.get("/api/stories/abc").status, 404);
+
+  auto found = client_.get("/api/stories/search/characters?character=alice").json();
+  ASSERT_TRUE(found.is_array());
+  EXPECT_EQ(found.size(), 2u);
+  EXPECT_EQ(client_.get("/api/stories/search/characters").status, 422);
+
+  auto ledger = client_.get("/api/cost/transactions?framework=kernel").json()["transactions"];
+  ASSERT_EQ(ledger.size(), 3u);
+  EXPECT_EQ(ledger[2]["type"], "story");
+  EXPECT_EQ(ledger[2]["transaction_guid"], story["transaction_guid"]);
+
+  auto deleted = client_.request("DELETE", "/api/stories");
+  ASSERT_EQ(deleted.status, 200);
+  EXPECT_EQ(deleted.json()["deleted_count"], 3);
+  EXPECT_EQ(client_.get("/api/stories").json()["total"], 0);
+}
+
+TEST_F(Stories, CharactersAreValidated) {
+  const std::pair<json, std::string> bad[] = {
+      {{{"secondary_character", "Bob"}}, "primary_character"},
+      {{{"primary_character", 7}, {"secondary_character", "Bob"}}, "primary_character"},
+      {{{"primary_character", "Alice"}, {"secondary_character", "<b> </b>"}}, "secondary_character"},
+      {{{"primary_character", std::string(101, 'x')}, {"secondary_character", "Bob"}}, "primary_character"},
+      {{{"primary_character", "<script>alert(1)</script>"}, {"secondary_character", "Bob"}}, "primary_character"},
+      {{{"primary_character", "Alice"}, {"secondary_character", "JavaScript:alert(1)"}}, "secondary_character"},
+      {{{"primary_character", "<img src=x onerror=alert(1)>"}, {"secondary_character", "Bob"}}, "primary_character"},
+  };
+  for (const auto& [body, field] : bad) {
+    auto reply = write("/api/semantic-kernel", body);
+    EXPECT_EQ(reply.status, 422) << body.dump();
+    auto error = reply.json()["error"];
+    EXPECT_EQ(error["code"], "VALIDATION_ERROR");
+    ASSERT_TRUE(error["details"].is_array()) << reply.body;
+    EXPECT_EQ(error["details"][0]["field"], field) << body.dump();
+  }
+  auto cleaned = write("/api/semantic-kernel",
+                       {{"primary_character", "  <b>Alice</b> "}, {"secondary_character", std::string(100, 'y')}});
+  ASSERT_EQ(cleaned.status, 200) << cleaned.body;
+  EXPECT_EQ(cleaned.json()["combined_characters"], "Alice and " + std::string(100, 'y'));
+  EXPECT_EQ(client_.post("/api/semantic-kernel", "{not json").status, 400);
+  EXPECT_EQ(client_.get("/api/stories?limit=0").status, 422);
+  EXPECT_EQ(client_.get("/api/stories?limit=101").status, 422);
+  EXPECT_EQ(client_.get("/api/stories?skip=-1").status, 422);
+}
+
+}  // namespace
+}  // namespace switchboard::test
