@@ -75,39 +75,43 @@ bool scan_fstring(std::string_view text, OnText on_text, OnVariable on_variable,
 
 }  // namespace
 
-tl::expected<std::string, std::string> render_kernel_template(std::string_view text, const nlohmann::json& arguments) {
+namespace {
+
+// The output of a rendering: text pieces as they come, variables replaced by their argument,
+// and the first variable that had none.
+struct Rendering {
+  const nlohmann::json& arguments;
   std::string out;
   std::string missing;
+
+  void text(std::string_view piece) { out.append(piece); }
+  void variable(const std::string& name) {
+    if (arguments.is_object() && arguments.contains(name)) {
+      out += value_text(arguments[name]);
+    } else if (missing.empty()) {
+      missing = name;
+    }
+  }
+};
+
+}  // namespace
+
+tl::expected<std::string, std::string> render_kernel_template(std::string_view text, const nlohmann::json& arguments) {
+  Rendering r{arguments, {}, {}};
   scan_kernel(
-      text, [&](std::string_view piece) { out.append(piece); },
-      [&](const std::string& name) {
-        if (arguments.is_object() && arguments.contains(name)) {
-          out += value_text(arguments[name]);
-        } else if (missing.empty()) {
-          missing = name;
-        }
-      });
-  if (!missing.empty()) return tl::unexpected("no argument for template variable $" + missing);
-  return out;
+      text, [&](std::string_view piece) { r.text(piece); }, [&](const std::string& name) { r.variable(name); });
+  if (!r.missing.empty()) return tl::unexpected("no argument for template variable $" + r.missing);
+  return std::move(r.out);
 }
 
 tl::expected<std::string, std::string> render_fstring_template(std::string_view text, const nlohmann::json& arguments) {
-  std::string out;
-  std::string missing;
+  Rendering r{arguments, {}, {}};
   std::string error;
   const bool ok = scan_fstring(
-      text, [&](std::string_view piece) { out.append(piece); },
-      [&](const std::string& name) {
-        if (arguments.is_object() && arguments.contains(name)) {
-          out += value_text(arguments[name]);
-        } else if (missing.empty()) {
-          missing = name;
-        }
-      },
-      error);
+      text, [&](std::string_view piece) { r.text(piece); }, [&](const std::string& name) { r.variable(name); }, error);
   if (!ok) return tl::unexpected(error);
-  if (!missing.empty()) return tl::unexpected("no argument for template variable {" + missing + "}");
-  return out;
+  if (!r.missing.empty()) return tl::unexpected("no argument for template variable {" + r.missing + "}");
+  return std::move(r.out);
 }
 
 std::vector<std::string> kernel_template_variables(std::string_view text) {
