@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -53,7 +54,7 @@ TEST_F(HttpBasics, ReadinessChecksStorageAndPlugins) {
   auto body = reply.json();
   EXPECT_EQ(body["status"], "ready");
   EXPECT_EQ(body["checks"]["plugins"]["status"], "ok");
-  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 6);
+  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 7);
   EXPECT_EQ(body["checks"]["storage"]["status"], "ok");
   EXPECT_NE(body["checks"]["storage"]["store"].get<std::string>().find("switchboard.db"), std::string::npos);
 }
@@ -92,7 +93,7 @@ TEST_F(HttpBasics, AdminNeedsTheToken) {
   expect_error_shape(client_.get("/admin/secret-route"), 401, "UNAUTHORIZED");
   auto ok = client_.get("/admin/plugins", {"Authorization: Bearer " + server_->admin_token()});
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.json()["plugins"].size(), 6u);
+  EXPECT_EQ(ok.json()["plugins"].size(), 7u);
 }
 
 TEST_F(HttpBasics, GeneratedAdminTokenFileIsPrivate) {
@@ -163,9 +164,13 @@ TEST_F(HttpBasics, FrameworksListTheLoadedFrameworkPlugins) {
   auto reply = client_.get("/v1/frameworks");
   ASSERT_EQ(reply.status, 200);
   const auto frameworks = reply.json()["frameworks"];
-  ASSERT_EQ(frameworks.size(), 1u);  // the embedded defaults load `kernel`
-  EXPECT_EQ(frameworks[0]["name"], "kernel");
-  EXPECT_EQ(frameworks[0]["tasks"], nlohmann::json({"story", "chat"}));
+  ASSERT_EQ(frameworks.size(), 2u);  // the embedded defaults load `kernel` and `chain`
+  std::set<std::string> names;
+  for (const auto& framework : frameworks) {
+    names.insert(framework["name"].get<std::string>());
+    EXPECT_EQ(framework["tasks"], nlohmann::json({"story", "chat"}));
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"kernel", "chain"}));
   expect_error_shape(client_.post("/v1/frameworks/graph/tasks/story", "{}"), 404, "NOT_FOUND");
   expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/nope", "{}"), 404, "NOT_FOUND");
   // A story without its characters: the template names what is missing.

@@ -4,30 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "../../plugins/frameworks/kernel/kernel.hpp"
+#include "recording_llm.hpp"
 
 namespace {
 
 using namespace switchboard::plugin;
 
-// Answers with the last message it was sent, and remembers each request.
-class RecordingLlm final : public LlmClient {
- public:
-  tl::expected<ChatResult, LlmError> complete(const ChatRequest& request) override {
-    requests.push_back(request);
-    if (fail) return tl::unexpected(LlmError{"LLM_PROVIDER_ERROR", "upstream down", 502});
-    ChatResult result;
-    result.content = "re: " + request.messages.back().content;
-    result.model = "m";
-    result.provider = "p";
-    result.usage = {10, 5, 0};
-    return result;
-  }
-  tl::expected<ChatResult, LlmError> stream(const ChatRequest& request, const ChunkCallback&) override {
-    return complete(request);
-  }
-  std::vector<ChatRequest> requests;
-  bool fail = false;
-};
+using switchboard::test::RecordingLlm;
 
 TEST(Kernel, PromptFunctionsRenderTheirTemplatesWithTheSettings) {
   RecordingLlm llm;

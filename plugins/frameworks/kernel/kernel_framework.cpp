@@ -4,11 +4,10 @@
 // Prompts: <config_dir>/prompts/kernel/write_story.{system,user}.txt, with built-in defaults.
 // Configuration (execution settings of its prompt functions): temperature, max_tokens, model.
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/framework.hpp>
+#include <switchboard/sdk/framework_support.hpp>
 #include <switchboard/sdk/json_fields.hpp>
 
 #include "kernel.hpp"
@@ -24,25 +23,14 @@ constexpr const char* kDefaultUser =
     "Write a short story featuring {{$primary_character}} and {{$secondary_character}}. Give it a clear beginning, "
     "a middle with a small challenge they face together, and a warm ending.";
 
-std::string read_or(const std::string& path, const char* fallback) {
-  std::ifstream file(path);
-  if (!file) return fallback;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 class KernelFramework final : public Framework {
  public:
   KernelFramework(const json& config, HostServices& host) : host_(host) {
-    settings_.model = switchboard::sdk::text_field(config, "model");
-    if (config.contains("temperature") && config["temperature"].is_number())
-      settings_.temperature = config["temperature"].get<double>();
-    if (config.contains("max_tokens") && config["max_tokens"].is_number_integer())
-      settings_.max_tokens = config["max_tokens"].get<int>();
+    const auto options = switchboard::sdk::model_options(config);
+    settings_ = {options.temperature, options.max_tokens, options.model};
     const std::string prompts = host.config_dir() + "/prompts/kernel/";
-    story_system_ = read_or(prompts + "write_story.system.txt", kDefaultSystem);
-    story_user_ = read_or(prompts + "write_story.user.txt", kDefaultUser);
+    story_system_ = switchboard::sdk::read_text_file(prompts + "write_story.system.txt", kDefaultSystem);
+    story_user_ = switchboard::sdk::read_text_file(prompts + "write_story.user.txt", kDefaultUser);
   }
 
   std::vector<std::string> tasks() const override { return {"story", "chat"}; }
@@ -62,18 +50,13 @@ class KernelFramework final : public Framework {
 
     kernel::Outcome outcome;
     if (request.task == "story") {
-      kernel::Arguments arguments = json::object();  // a missing one is the template's error (422)
-      for (const char* name : {"primary_character", "secondary_character"}) {
-        if (request.input.contains(name)) arguments[name] = request.input[name];
-      }
-      outcome = kernel.invoke("StoryPlugin", "WriteStory", std::move(arguments));
+      // A missing character is the template's error (422).
+      outcome = kernel.invoke("StoryPlugin", "WriteStory", switchboard::sdk::story_arguments(request.input));
     } else if (request.task == "chat") {
+      auto messages = switchboard::sdk::chat_messages(request.input);
+      if (!messages) return tl::unexpected(messages.error());
       kernel::ChatHistory history;
-      if (!request.input.contains("messages") || !request.input["messages"].is_array() ||
-          request.input["messages"].empty()) {
-        return tl::unexpected(TaskError{"VALIDATION_ERROR", "\"messages\" must be a non-empty list", 422});
-      }
-      for (const auto& message : request.input["messages"]) {
+      for (const auto& message : *messages) {
         history.add(switchboard::sdk::text_field(message, "role", "user"),
                     switchboard::sdk::text_field(message, "content"));
       }
