@@ -172,6 +172,7 @@ void App::add_routes() {
   add_resilience_routes(router_, *this);
   add_cost_routes(router_, *this);
   add_story_routes(router_, *this);
+  add_chat_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -12,23 +12,13 @@
 #include <switchboard/storage/stories.hpp>
 
 #include "character_input.hpp"
+#include "content_common.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
 namespace {
 
 using nlohmann::json;
-
-struct Style {
-  const char* path;    // /api/<path>
-  const char* plugin;  // the framework plugin
-  const char* method;  // as stored and reported
-};
-constexpr Style kStyles[] = {{"semantic-kernel", "kernel", "semantic_kernel"},
-                             {"langchain", "chain", "langchain"},
-                             {"langgraph", "graph", "langgraph"}};
-
-double usd(std::int64_t nanousd) { return static_cast<double>(nanousd) / 1e9; }
 
 json story_json(const storage::Story& s) {
   return {{"id", s.id},
@@ -49,28 +39,10 @@ json story_json(const storage::Story& s) {
           {"created_at", s.created_at}};
 }
 
-HttpResponse no_store(const RequestContext& context) {
-  return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
-}
-
-// A whole number query parameter in [min, max], or `fallback` when absent; a detail when bad.
-int int_param(const RequestContext& context, const char* name, int fallback, int min, int max, json& details) {
-  auto text = context.request.query_param(name);
-  if (!text) return fallback;
-  static const std::regex digits(R"(\d{1,9})");
-  if (!std::regex_match(*text, digits) || std::stoi(*text) < min || std::stoi(*text) > max) {
-    details.push_back(
-        {{"field", name},
-         {"message", "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max)}});
-    return fallback;
-  }
-  return std::stoi(*text);
-}
-
 }  // namespace
 
 void add_story_routes(Router& router, App& app) {
-  for (const auto& style : kStyles) {
+  for (const auto& style : kFrameworkStyles) {
     router.add(
         "POST", std::string("/api/") + style.path,
         [&app, style](const RequestContext& context, const PathParams&) {
@@ -116,13 +88,12 @@ void add_story_routes(Router& router, App& app) {
           story.method = style.method;
           story.generation_time_ms =
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-          for (const auto& call : *context.llm_calls) {  // every LLM step the framework took
-            story.input_tokens += call.usage.input_tokens;
-            story.output_tokens += call.usage.output_tokens;
-            story.cost_nanousd += call.cost_nano_usd;
-            story.provider = call.provider;
-            story.model = call.model;
-          }
+          const auto totals = call_totals(context);  // every LLM step the framework took
+          story.input_tokens = totals.input_tokens;
+          story.output_tokens = totals.output_tokens;
+          story.cost_nanousd = totals.cost_nanousd;
+          story.provider = totals.provider;
+          story.model = totals.model;
           story.request_id = context.request_id;
           story.transaction_guid = context.transaction_guid;
           story.created_at = storage::utc_now();

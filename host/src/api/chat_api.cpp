@@ -1,0 +1,223 @@
+// Chat (seed 000): POST /api/chat/{semantic-kernel|langchain|langgraph} with a message and an
+// optional conversation_id — the conversation's history goes to the framework's `chat` task
+// (any framework may continue any conversation); GET /api/chat/conversations,
+// GET /api/chat/conversations/{id}, DELETE /api/chat/conversations/{id}.
+#include <chrono>
+#include <regex>
+
+#include <switchboard/app.hpp>
+#include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/plugin_registry.hpp>
+#include <switchboard/request_context.hpp>
+#include <switchboard/storage/chats.hpp>
+
+#include "content_common.hpp"
+#include "routes.hpp"
+
+namespace switchboard {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxMessageBytes = 32 * 1024;
+constexpr std::size_t kTitleCharacters = 50;
+
+json conversation_json(const storage::Conversation& c) {
+  return {{"id", c.id},
+          {"title", c.title},
+          {"method", c.method},
+          {"message_count", c.message_count},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+json message_json(const storage::ChatMessage& m) {
+  json out = {{"id", m.id}, {"role", m.role}, {"content", m.content}, {"created_at", m.created_at}};
+  if (m.role == "assistant") {
+    out["generation_time_ms"] = m.generation_time_ms;
+    out["total_tokens"] = m.input_tokens + m.output_tokens;
+    out["estimated_cost_usd"] = usd(m.cost_nanousd);
+  }
+  return out;
+}
+
+// The first characters of the first message, whole UTF-8 sequences only.
+std::string title_of(const std::string& message) {
+  std::size_t at = 0, characters = 0;
+  while (at < message.size() && characters < kTitleCharacters) {
+    ++at;
+    while (at < message.size() && (static_cast<unsigned char>(message[at]) & 0xC0) == 0x80) ++at;
+    ++characters;
+  }
+  return message.substr(0, at) + (at < message.size() ? "…" : "");
+}
+
+std::optional<std::int64_t> id_of(const std::string& text) {
+  static const std::regex digits(R"(\d{1,18})");
+  if (!std::regex_match(text, digits)) return std::nullopt;
+  return std::stoll(text);
+}
+
+HttpResponse chat(App& app, const FrameworkStyle& style, const RequestContext& context) {
+  if (!app.database()) return no_store(context);
+  auto body = json_object_body(context);
+  if (!body) return body.error();
+  json details = json::array();
+  std::string message;
+  if (!body->contains("message") || !(*body)["message"].is_string() ||
+      (*body)["message"].get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) {
+    details.push_back({{"field", "message"}, {"message", "is required and must be non-empty text"}});
+  } else if ((message = (*body)["message"].get<std::string>()).size() > kMaxMessageBytes) {
+    details.push_back({{"field", "message"}, {"message", "must be at most 32 KiB"}});
+  }
+  std::optional<std::int64_t> conversation_id;
+  if (body->contains("conversation_id") && !(*body)["conversation_id"].is_null()) {
+    if (!(*body)["conversation_id"].is_number_integer() || (*body)["conversation_id"].get<std::int64_t>() < 1) {
+      details.push_back({{"field", "conversation_id"}, {"message", "must be a positive integer"}});
+    } else {
+      conversation_id = (*body)["conversation_id"].get<std::int64_t>();
+    }
+  }
+  if (!details.empty())
+    return error_response(422, "VALIDATION_ERROR", "invalid chat request", context.request_id, details);
+
+  storage::ChatRepository chats(*app.database());
+  json history = json::array();
+  if (conversation_id) {
+    if (!chats.conversation(*conversation_id)) {
+      return error_response(404, "NOT_FOUND", "no conversation " + std::to_string(*conversation_id),
+                            context.request_id);
+    }
+    for (const auto& m : chats.messages(*conversation_id))
+      history.push_back({{"role", m.role}, {"content", m.content}});
+  }
+  history.push_back({{"role", "user"}, {"content", message}});
+
+  auto framework = context.plugins->find(style.plugin);
+  if (!framework || !framework->framework) {
+    return error_response(503, "FRAMEWORK_UNAVAILABLE",
+                          std::string("the \"") + style.plugin + "\" framework plugin is not loaded",
+                          context.request_id);
+  }
+  context.usage_operation = "chat";
+  context.usage_framework = style.plugin;
+  const auto started = std::chrono::steady_clock::now();
+  tl::expected<plugin::TaskResult, plugin::TaskError> result;
+  try {
+    result = framework->framework->run({"chat", {{"messages", history}}, context.request_id, context.transaction_guid});
+  } catch (const std::exception& e) {
+    Logger("chat").error("framework threw", {{"framework", style.plugin}, {"error", e.what()}});
+    return error_response(500, "INTERNAL_ERROR", "the answer could not be made", context.request_id);
+  }
+  if (!result) {
+    const auto& error = result.error();
+    const int status = error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 500;
+    return error_response(status, error.code.empty() ? "CHAT_FAILED" : error.code, error.message, context.request_id);
+  }
+  const double took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const auto totals = call_totals(context);
+
+  // Stored only once answered: a failed turn leaves the conversation as it was.
+  if (!conversation_id) {
+    storage::Conversation conversation;
+    conversation.title = title_of(message);
+    conversation.method = style.method;
+    conversation.provider = totals.provider;
+    conversation.model = totals.model;
+    conversation.transaction_guid = context.transaction_guid;
+    conversation_id = chats.create_conversation(conversation);
+  }
+  storage::ChatMessage user;
+  user.conversation_id = *conversation_id;
+  user.role = "user";
+  user.content = message;
+  user.request_id = context.request_id;
+  user.transaction_guid = context.transaction_guid;
+  storage::ChatMessage assistant = user;
+  assistant.role = "assistant";
+  assistant.content = result->text;
+  assistant.generation_time_ms = took_ms;
+  assistant.input_tokens = totals.input_tokens;
+  assistant.output_tokens = totals.output_tokens;
+  assistant.cost_nanousd = totals.cost_nanousd;
+  if (!chats.add_message(user)) {
+    return error_response(409, "CONFLICT", "the conversation was deleted meanwhile", context.request_id);
+  }
+  const auto message_id = chats.add_message(assistant);
+  if (!message_id) {
+    return error_response(409, "CONFLICT", "the conversation was deleted meanwhile", context.request_id);
+  }
+  return json_response(200, {{"response", result->text},
+                             {"conversation_id", *conversation_id},
+                             {"message_id", *message_id},
+                             {"method", style.method},
+                             {"provider", totals.provider},
+                             {"model", totals.model},
+                             {"generation_time_ms", took_ms},
+                             {"input_tokens", totals.input_tokens},
+                             {"output_tokens", totals.output_tokens},
+                             {"total_tokens", totals.input_tokens + totals.output_tokens},
+                             {"estimated_cost_usd", usd(totals.cost_nanousd)},
+                             {"request_id", context.request_id},
+                             {"transaction_guid", context.transaction_guid}});
+}
+
+}  // namespace
+
+void add_chat_routes(Router& router, App& app) {
+  for (const auto& style : kFrameworkStyles) {
+    router.add(
+        "POST", std::string("/api/chat/") + style.path,
+        [&app, style](const RequestContext& context, const PathParams&) { return chat(app, style, context); },
+        RouteThread::worker);
+  }
+
+  router.add(
+      "GET", "/api/chat/conversations",
+      [&app](const RequestContext& context, const PathParams&) {
+        if (!app.database()) return no_store(context);
+        json details = json::array();
+        const int limit = int_param(context, "limit", 20, 1, 100, details);
+        const int skip = int_param(context, "skip", 0, 0, 1'000'000'000, details);
+        if (!details.empty())
+          return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
+        json list = json::array();
+        for (const auto& c : storage::ChatRepository(*app.database()).conversations(limit, skip))
+          list.push_back(conversation_json(c));
+        return json_response(200, {{"conversations", list}});
+      },
+      RouteThread::worker);
+
+  router.add(
+      "GET", "/api/chat/conversations/{id}",
+      [&app](const RequestContext& context, const PathParams& params) {
+        if (!app.database()) return no_store(context);
+        const std::string& text = params.find("id")->second;
+        storage::ChatRepository chats(*app.database());
+        const auto id = id_of(text);
+        const auto conversation = id ? chats.conversation(*id) : std::nullopt;
+        if (!conversation) return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
+        json out = conversation_json(*conversation);
+        json messages = json::array();
+        for (const auto& m : chats.messages(conversation->id)) messages.push_back(message_json(m));
+        out["messages"] = std::move(messages);
+        return json_response(200, out);
+      },
+      RouteThread::worker);
+
+  router.add(
+      "DELETE", "/api/chat/conversations/{id}",
+      [&app](const RequestContext& context, const PathParams& params) {
+        if (!app.database()) return no_store(context);
+        const std::string& text = params.find("id")->second;
+        const auto id = id_of(text);
+        if (!id || !storage::ChatRepository(*app.database()).remove_conversation(*id)) {
+          return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
+        }
+        return json_response(200, {{"message", "Conversation deleted successfully"}, {"conversation_id", *id}});
+      },
+      RouteThread::worker);
+}
+
+}  // namespace switchboard

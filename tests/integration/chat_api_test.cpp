@@ -1,0 +1,94 @@
+// The chat API of seed 000 through the real binary on the embedded defaults: a conversation
+// started with one framework continues with another, with its whole history; listing,
+// reading, deleting; bad input.
+#include <gtest/gtest.h>
+
+#include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
+
+namespace switchboard::test {
+namespace {
+
+using nlohmann::json;
+
+class Chat : public ::testing::Test {
+ protected:
+  ServerProcess server_;
+  HttpClient client_{server_.base_url()};
+
+  HttpReply say(const std::string& framework, const json& body) {
+    return client_.post("/api/chat/" + framework, body.dump());
+  }
+};
+
+TEST_F(Chat, AConversationContinuesAcrossFrameworksWithItsHistory) {
+  auto first = say("semantic-kernel", {{"message", "Hello there, tell me about owls"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto one = first.json();
+  EXPECT_FALSE(one["response"].get<std::string>().empty());
+  EXPECT_EQ(one["method"], "semantic_kernel");
+  EXPECT_EQ(one["transaction_guid"], first.header("x-transaction-guid"));
+  const auto conversation = one["conversation_id"].get<std::int64_t>();
+
+  auto second = say("langchain", {{"message", "And about their eyes?"}, {"conversation_id", conversation}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  const auto two = second.json();
+  EXPECT_EQ(two["conversation_id"], conversation);
+  EXPECT_EQ(two["method"], "langchain");
+  // The second turn sent the whole history: a longer prompt than the first.
+  EXPECT_GT(two["input_tokens"].get<int>(), one["input_tokens"].get<int>() + 5);
+  EXPECT_NE(two["message_id"], one["message_id"]);
+
+  auto read = client_.get("/api/chat/conversations/" + std::to_string(conversation));
+  ASSERT_EQ(read.status, 200);
+  const auto body = read.json();
+  EXPECT_EQ(body["method"], "semantic_kernel");  // the framework that started it
+  ASSERT_EQ(body["messages"].size(), 4u);
+  const char* roles[] = {"user", "assistant", "user", "assistant"};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(body["messages"][i]["role"], roles[i]);
+  EXPECT_EQ(body["messages"][2]["content"], "And about their eyes?");
+  EXPECT_EQ(body["messages"][3]["content"], two["response"]);
+  EXPECT_EQ(body["messages"][3]["total_tokens"], two["total_tokens"]);
+  EXPECT_FALSE(body["messages"][0].contains("total_tokens"));
+
+  auto list = client_.get("/api/chat/conversations?limit=5").json()["conversations"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["message_count"], 4);
+  EXPECT_EQ(list[0]["title"], "Hello there, tell me about owls");
+
+  auto ledger = client_.get("/api/cost/transactions").json()["transactions"];
+  ASSERT_EQ(ledger.size(), 2u);
+  EXPECT_EQ(ledger[0]["type"], "chat");
+  EXPECT_EQ(ledger[0]["framework"], "chain");
+  EXPECT_EQ(ledger[1]["framework"], "kernel");
+
+  EXPECT_EQ(client_.request("DELETE", "/api/chat/conversations/" + std::to_string(conversation)).status, 200);
+  EXPECT_EQ(client_.get("/api/chat/conversations/" + std::to_string(conversation)).status, 404);
+  EXPECT_EQ(client_.request("DELETE", "/api/chat/conversations/" + std::to_string(conversation)).status, 404);
+  EXPECT_TRUE(client_.get("/api/chat/conversations").json()["conversations"].empty());
+}
+
+TEST_F(Chat, BadTurnsAreRefusedAndStoreNothing) {
+  const std::pair<json, std::string> bad[] = {
+      {json::object(), "message"},
+      {{{"message", "   "}}, "message"},
+      {{{"message", 5}}, "message"},
+      {{{"message", std::string(40 * 1024, 'x')}}, "message"},
+      {{{"message", "hi"}, {"conversation_id", "seven"}}, "conversation_id"},
+      {{{"message", "hi"}, {"conversation_id", 0}}, "conversation_id"},
+  };
+  for (const auto& [body, field] : bad) {
+    auto reply = say("semantic-kernel", body);
+    EXPECT_EQ(reply.status, 422) << body.dump().substr(0, 100);
+    EXPECT_EQ(reply.json()["error"]["details"][0]["field"], field);
+  }
+  EXPECT_EQ(say("semantic-kernel", {{"message", "hi"}, {"conversation_id", 999}}).status, 404);
+  auto graph = say("langgraph", {{"message", "hi"}});
+  EXPECT_EQ(graph.status, 503);
+  EXPECT_EQ(client_.get("/api/chat/conversations?limit=0").status, 422);
+  EXPECT_EQ(client_.get("/api/chat/conversations/abc").status, 404);
+  EXPECT_TRUE(client_.get("/api/chat/conversations").json()["conversations"].empty());
+}
+
+}  // namespace
+}  // namespace switchboard::test
