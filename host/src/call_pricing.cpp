@@ -23,10 +23,7 @@ void warn_once(const std::string& instance, const std::string& model, const std:
   log().warn("calls priced at 0 (not in the price table)", {{"provider", instance}, {"model", model}, {"reason", why}});
 }
 
-}  // namespace
-
-std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
-
+// Fills `entry`'s cost, prices and `priced` from its tokens.
 void price_call(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance, storage::LedgerEntry& entry) {
   entry.cost_nanousd = 0;
   entry.priced = false;
@@ -47,6 +44,34 @@ void price_call(const RegistrySnapshot& plugins, const ProviderInstanceConfig& i
   } catch (const std::exception& e) {
     log().error("cost model threw", {{"cost_model", instance.cost_model}, {"error", e.what()}});
   }
+}
+
+}  // namespace
+
+std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
+
+storage::LedgerEntry priced_entry(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance,
+                                  const plugin::ChatRequest& request, const std::string& model,
+                                  const tl::expected<plugin::ChatResult, plugin::ProviderError>& result,
+                                  double latency_ms, const UsageLabels& labels) {
+  storage::LedgerEntry entry;
+  entry.request_id = request.request_id;
+  entry.transaction_guid = request.transaction_guid;
+  entry.operation = labels.operation;
+  entry.framework = labels.framework;
+  entry.api_key_id = labels.api_key_id;
+  entry.provider = instance.name;
+  entry.model = result && !result->model.empty() ? result->model : model;
+  entry.latency_ms = latency_ms;
+  if (result) {
+    entry.input_tokens = result->usage.input_tokens;
+    entry.output_tokens = result->usage.output_tokens;
+    entry.cached_tokens = result->usage.cached_tokens;
+  } else {
+    entry.status = result.error().code;
+  }
+  price_call(plugins, instance, entry);
+  return entry;
 }
 
 }  // namespace switchboard

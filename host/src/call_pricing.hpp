@@ -1,7 +1,7 @@
 #pragma once
-// Prices one LLM call with the cost model of its provider instance, as the request's plugin
-// snapshot has it. An unknown model (or no cost model) is priced 0 and marked unpriced, and
-// logged once per instance and model, not per call.
+// The usage ledger entry of one LLM call, priced with the cost model of its provider instance
+// as the request's plugin snapshot has it. An unknown model (or no cost model) is priced 0
+// and marked unpriced, and logged once per instance and model, not per call.
 
 #include <string>
 
@@ -11,8 +11,19 @@
 
 namespace switchboard {
 
-// Fills `entry`'s cost, prices and `priced` from its tokens.
-void price_call(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance, storage::LedgerEntry& entry);
+// What the usage ledger says a call was for.
+struct UsageLabels {
+  std::string operation = "chat_completion";
+  std::string framework = "gateway";
+  std::string api_key_id;
+};
+
+// The priced entry of a call of `request` to `instance` that ended with `result`; `model` is
+// the one asked for (the answer's own name wins when it has one).
+storage::LedgerEntry priced_entry(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance,
+                                  const plugin::ChatRequest& request, const std::string& model,
+                                  const tl::expected<plugin::ChatResult, plugin::ProviderError>& result,
+                                  double latency_ms, const UsageLabels& labels);
 
 // Roughly four characters per token, for upstreams that report no usage.
 std::int64_t estimate_tokens(std::string_view text);

@@ -33,7 +33,6 @@ void LedgerWriter::record(storage::LedgerEntry entry) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= kMaxWaiting) {
-      ++dropped_;
       ++recorded_;
       ++settled_;
       full = true;
@@ -54,16 +53,6 @@ void LedgerWriter::flush() {
   flushed_.wait(lock, [&] { return settled_ >= target || stopping_; });
 }
 
-std::uint64_t LedgerWriter::written() const {
-  std::lock_guard lock(mutex_);
-  return written_;
-}
-
-std::uint64_t LedgerWriter::dropped() const {
-  std::lock_guard lock(mutex_);
-  return dropped_;
-}
-
 void LedgerWriter::run() {
   std::unique_lock lock(mutex_);
   bool failing = false;
@@ -82,7 +71,6 @@ void LedgerWriter::run() {
       ledger_.append(batch);
       failing = false;
       lock.lock();
-      written_ += batch.size();
       settled_ += batch.size();
       flushed_.notify_all();
     } catch (const std::exception& e) {
@@ -90,7 +78,8 @@ void LedgerWriter::run() {
       lock.lock();
       failing = true;
       if (stopping_) {  // the last try failed: nothing more can be done
-        dropped_ += batch.size() + queue_.size();
+        log().error("ledger entries dropped at shutdown: the store kept failing",
+                    {{"entries", batch.size() + queue_.size()}});
         settled_ += batch.size() + queue_.size();
         queue_.clear();
         flushed_.notify_all();

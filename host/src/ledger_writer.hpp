@@ -26,21 +26,16 @@ class LedgerWriter {
   // Returns once every entry recorded before the call is stored (or the store has failed).
   void flush();
 
-  std::uint64_t written() const;
-  std::uint64_t dropped() const;
-
  private:
   void run();
 
   storage::UsageLedger ledger_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
   std::vector<storage::LedgerEntry> queue_;
-  std::uint64_t recorded_ = 0;  // sequence numbers: how many were ever recorded / stored
-  std::uint64_t settled_ = 0;   // stored or dropped
-  std::uint64_t written_ = 0;
-  std::uint64_t dropped_ = 0;
+  std::uint64_t recorded_ = 0;  // how many were ever recorded
+  std::uint64_t settled_ = 0;   // how many of those are stored or dropped
   bool flush_wanted_ = false;
   bool stopping_ = false;
   std::thread thread_;

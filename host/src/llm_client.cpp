@@ -68,6 +68,9 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   if (effective.request_id.empty() && context) effective.request_id = context->request_id;
   if (effective.transaction_guid.empty() && context) effective.transaction_guid = context->transaction_guid;
   const auto endpoint = endpoint_for(*instance);
+  UsageLabels labels;  // what the ledger records the call as
+  labels.operation = context ? context->usage_operation : "request";
+  labels.framework = context ? context->usage_framework : "";
 
   const auto started = std::chrono::steady_clock::now();
   tl::expected<plugin::ChatResult, plugin::ProviderError> result;
@@ -82,9 +85,6 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
       auto future = promise.get_future();
       auto snapshot = context ? context->plugins.shared() : own.shared();
       auto targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
-      ProviderRouter::UsageLabels labels;
-      labels.operation = context ? context->usage_operation : "request";
-      labels.framework = context ? context->usage_framework : "";
       router_->call(
           snapshot, std::move(targets), effective,
           on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(), nullptr,
@@ -99,25 +99,8 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   }
   const double latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (provider->provider->in_process() && usage_sink_) {  // the router records its own calls
-    storage::LedgerEntry entry;
-    entry.request_id = effective.request_id;
-    entry.transaction_guid = effective.transaction_guid;
-    entry.operation = context ? context->usage_operation : "request";
-    entry.framework = context ? context->usage_framework : "";
-    entry.provider = instance->name;
-    entry.model = result && !result->model.empty() ? result->model : effective.model;
-    entry.latency_ms = latency_ms;
-    if (result) {
-      entry.input_tokens = result->usage.input_tokens;
-      entry.output_tokens = result->usage.output_tokens;
-      entry.cached_tokens = result->usage.cached_tokens;
-    } else {
-      entry.status = result.error().code;
-    }
-    price_call(plugins, *instance, entry);
-    usage_sink_(std::move(entry));
-  }
+  const auto entry = priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels);
+  if (provider->provider->in_process() && usage_sink_) usage_sink_(entry);  // the router records its own calls
   if (!result) {
     const auto& error = result.error();
     log().warn("provider call failed",
@@ -127,16 +110,9 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   }
   result->provider = instance->name;
 
-  LlmCallRecord record{instance->name, result->model.empty() ? effective.model : result->model, result->usage, 0,
-                       latency_ms};
-  if (PluginPtr cost = plugins.find(instance->cost_model); cost && cost->cost_model) {
-    try {
-      if (auto price = cost->cost_model->price(record.model, record.usage)) record.cost_nano_usd = price->cost_nano_usd;
-    } catch (const std::exception& e) {
-      log().error("cost model threw", {{"cost_model", instance->cost_model}, {"error", e.what()}});
-    }
+  if (context && context->llm_calls) {
+    context->llm_calls->push_back({instance->name, entry.model, result->usage, entry.cost_nanousd, latency_ms});
   }
-  if (context && context->llm_calls) context->llm_calls->push_back(record);
   return std::move(*result);
 }
 

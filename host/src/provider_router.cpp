@@ -5,8 +5,6 @@
 
 #include <switchboard/log.hpp>
 
-#include "call_pricing.hpp"
-
 namespace switchboard {
 namespace {
 
@@ -343,25 +341,8 @@ void ProviderRouter::record_usage(const Routed& routed, const Target& target, Pr
     usage.output_tokens = estimate_tokens(outcome.result->content);
   }
   if (!usage_sink_) return;
-  storage::LedgerEntry entry;
-  entry.request_id = routed.request.request_id;
-  entry.transaction_guid = routed.request.transaction_guid;
-  entry.operation = routed.labels.operation;
-  entry.framework = routed.labels.framework;
-  entry.api_key_id = routed.labels.api_key_id;
-  entry.provider = target.instance->name;
-  entry.model = outcome.result && !outcome.result->model.empty() ? outcome.result->model : target.model;
-  entry.latency_ms = outcome.upstream_ms;
-  if (outcome.result) {
-    entry.input_tokens = outcome.result->usage.input_tokens;
-    entry.output_tokens = outcome.result->usage.output_tokens;
-    entry.cached_tokens = outcome.result->usage.cached_tokens;
-    entry.status = "ok";
-  } else {
-    entry.status = outcome.result.error().code;
-  }
-  price_call(*routed.plugins, *target.instance, entry);
-  usage_sink_(std::move(entry));
+  usage_sink_(priced_entry(*routed.plugins, *target.instance, routed.request, target.model, outcome.result,
+                           outcome.upstream_ms, routed.labels));
 }
 
 void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutcome outcome) {

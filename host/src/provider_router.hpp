@@ -22,6 +22,8 @@
 #include <switchboard/resilience.hpp>
 #include <switchboard/storage/usage_ledger.hpp>
 
+#include "call_pricing.hpp"
+
 #include "provider_call.hpp"
 #include "timer_queue.hpp"
 
@@ -50,13 +52,6 @@ class CircuitBreaker {
   std::chrono::steady_clock::time_point opened_at_{};
 };
 
-// What the usage ledger says a routed call was for.
-struct CallUsageLabels {
-  std::string operation = "chat_completion";
-  std::string framework = "gateway";
-  std::string api_key_id;
-};
-
 class ProviderRouter {
  public:
   ProviderRouter(const Config& config, ProviderCaller& caller, TimerQueue& timers, ResiliencePolicy policy);
@@ -79,7 +74,6 @@ class ProviderRouter {
   };
   using OnDone = std::function<void(Done)>;
 
-  using UsageLabels = CallUsageLabels;
   // Where each attempt's ledger entry goes (priced, tokens counted locally when the upstream
   // reported none); unset: nowhere.
   void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }

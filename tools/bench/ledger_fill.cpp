@@ -8,7 +8,6 @@
 #include <string>
 
 #include <switchboard/storage/migrations.hpp>
-#include <switchboard/storage/retention.hpp>
 #include <switchboard/storage/usage_ledger.hpp>
 
 int main(int argc, char** argv) {

@@ -8,6 +8,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/audit_events.hpp>
 
+#include "common.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -128,18 +129,11 @@ void add_admin_routes(Router& router, App& app) {
   router.add(
       "GET", "/admin/audit",
       [&app](const RequestContext& context, const PathParams&) {
-        if (!app.database())
-          return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
-        int limit = 100;
-        if (auto text = context.request.query_param("limit")) {
-          const bool digits =
-              !text->empty() && text->size() <= 5 && text->find_first_not_of("0123456789") == std::string::npos;
-          if (!digits || std::stoi(*text) < 1 || std::stoi(*text) > 10000) {
-            return error_response(
-                422, "VALIDATION_ERROR", "invalid query parameters", context.request_id,
-                nlohmann::json::array({{{"field", "limit"}, {"message", "expected a whole number from 1 to 10000"}}}));
-          }
-          limit = std::stoi(*text);
+        if (!app.database()) return no_store(context);
+        nlohmann::json details = nlohmann::json::array();
+        const int limit = int_param(context, "limit", 100, 1, 10000, details);
+        if (!details.empty()) {
+          return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
         }
         nlohmann::json events = nlohmann::json::array();
         for (const auto& e :

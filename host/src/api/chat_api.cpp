@@ -3,7 +3,6 @@
 // (any framework may continue any conversation); GET /api/chat/conversations,
 // GET /api/chat/conversations/{id}, DELETE /api/chat/conversations/{id}.
 #include <chrono>
-#include <regex>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -12,7 +11,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/chats.hpp>
 
-#include "content_common.hpp"
+#include "common.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -51,12 +50,6 @@ std::string title_of(const std::string& message) {
     ++characters;
   }
   return message.substr(0, at) + (at < message.size() ? "…" : "");
-}
-
-std::optional<std::int64_t> id_of(const std::string& text) {
-  static const std::regex digits(R"(\d{1,18})");
-  if (!std::regex_match(text, digits)) return std::nullopt;
-  return std::stoll(text);
 }
 
 HttpResponse chat(App& app, const FrameworkStyle& style, const RequestContext& context) {
@@ -195,7 +188,7 @@ void add_chat_routes(Router& router, App& app) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
         storage::ChatRepository chats(*app.database());
-        const auto id = id_of(text);
+        const auto id = path_id(text);
         const auto conversation = id ? chats.conversation(*id) : std::nullopt;
         if (!conversation) return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
         json out = conversation_json(*conversation);
@@ -211,7 +204,7 @@ void add_chat_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams& params) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
-        const auto id = id_of(text);
+        const auto id = path_id(text);
         if (!id || !storage::ChatRepository(*app.database()).remove_conversation(*id)) {
           return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
         }

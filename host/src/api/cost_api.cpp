@@ -11,6 +11,7 @@
 #include <switchboard/storage/usage_ledger.hpp>
 
 #include "../ledger_writer.hpp"
+#include "common.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -18,9 +19,6 @@ namespace {
 
 using nlohmann::json;
 namespace chrono = std::chrono;
-
-// Nano-dollars as a JSON number of dollars, rounded to the nano-dollar.
-double usd(std::int64_t nanousd) { return static_cast<double>(nanousd) / 1e9; }
 
 json totals_json(const storage::UsageTotals& totals) {
   return {{"requests", totals.requests}, {"tokens", totals.tokens}, {"cost_usd", usd(totals.cost_nanousd)}};
@@ -46,10 +44,6 @@ std::string format_date(chrono::sys_days day) {
 
 HttpResponse invalid(const RequestContext& context, const json& details) {
   return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
-}
-
-HttpResponse no_store(const RequestContext& context) {
-  return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
 }
 
 constexpr int kMaxDays = 366;
@@ -115,16 +109,8 @@ void add_cost_routes(Router& router, App& app) {
       "GET", "/api/cost/transactions",
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);
-        int limit = 50;
         json details = json::array();
-        if (auto text = context.request.query_param("limit")) {
-          static const std::regex digits(R"(\d{1,6})");
-          if (!std::regex_match(*text, digits) || std::stoi(*text) < 1 || std::stoi(*text) > 1000) {
-            details.push_back({{"field", "limit"}, {"message", "expected a whole number from 1 to 1000"}});
-          } else {
-            limit = std::stoi(*text);
-          }
-        }
+        const int limit = int_param(context, "limit", 50, 1, 1000, details);
         const std::string framework = context.request.query_param("framework").value_or("");
         if (framework.size() > 100) details.push_back({{"field", "framework"}, {"message", "too long"}});
         if (!details.empty()) return invalid(context, std::move(details));

@@ -2,7 +2,6 @@
 // through the `kernel`, `chain` or `graph` framework plugin and store it; GET /api/stories,
 // GET /api/stories/{id}, GET /api/stories/search/characters, DELETE /api/stories.
 #include <chrono>
-#include <regex>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -12,7 +11,7 @@
 #include <switchboard/storage/stories.hpp>
 
 #include "character_input.hpp"
-#include "content_common.hpp"
+#include "common.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -149,9 +148,8 @@ void add_story_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams& params) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
-        static const std::regex digits(R"(\d{1,18})");
-        std::optional<storage::Story> story;
-        if (std::regex_match(text, digits)) story = storage::StoryRepository(*app.database()).get(std::stoll(text));
+        const auto id = path_id(text);
+        const auto story = id ? storage::StoryRepository(*app.database()).get(*id) : std::nullopt;
         if (!story) return error_response(404, "NOT_FOUND", "no story " + text, context.request_id);
         return json_response(200, story_json(*story));
       },

@@ -40,9 +40,4 @@ std::vector<AuditEvent> AuditEvents::recent(int limit, const std::string& action
   return out;
 }
 
-std::int64_t AuditEvents::delete_before(const std::string& cutoff) {
-  auto rows = database_.query("DELETE FROM audit_events WHERE created_at < ? RETURNING id", {cutoff});
-  return static_cast<std::int64_t>(rows.size());
-}
-
 }  // namespace switchboard::storage

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "storage/embedded_migrations.hpp"
+#include "storage/sql_helpers.hpp"
 
 namespace switchboard::storage {
 namespace {
@@ -64,11 +65,10 @@ int Migrator::current_version() {
 std::vector<MigrationState> Migrator::status() {
   ensure_table();
   std::map<int, std::string> applied;
-  const char* sql =
-      database_.dialect() == Dialect::sqlite
-          ? "SELECT version, applied_at FROM schema_migrations"
-          : "SELECT version, to_char(applied_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM schema_migrations";
-  for (const auto& row : database_.query(sql)) applied[static_cast<int>(row.integer(0))] = row.text(1);
+  for (const auto& row : database_.query("SELECT version, " + select_time(database_.dialect(), "applied_at") +
+                                         " FROM schema_migrations")) {
+    applied[static_cast<int>(row.integer(0))] = row.text(1);
+  }
   std::vector<MigrationState> out;
   for (const auto& migration : migrations_) {
     auto it = applied.find(migration.version);

@@ -1,6 +1,8 @@
 
+#include <cstdio>
+#include <ctime>
+
 #include <switchboard/storage/database.hpp>
-#include <switchboard/storage/retention.hpp>
 
 #include "postgres_database.hpp"
 #include "sqlite_database.hpp"
@@ -18,6 +20,18 @@ std::unique_ptr<Database> open_database(const std::string& url, const std::files
     return open_sqlite(path.string(), pool_size);
   }
   throw StorageError("storage.url: expected sqlite:///path or postgresql://…");
+}
+
+std::string utc_text(std::chrono::system_clock::time_point when) {
+  const auto seconds = std::chrono::system_clock::to_time_t(when);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count() % 1'000'000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros < 0 ? 0 : micros));
+  return buffer;
 }
 
 std::string utc_now() { return utc_text(std::chrono::system_clock::now()); }

@@ -1,8 +1,5 @@
 #include <switchboard/storage/retention.hpp>
 
-#include <cstdio>
-#include <ctime>
-
 namespace switchboard::storage {
 namespace {
 
@@ -22,18 +19,6 @@ std::int64_t delete_older(Database& database, const std::string& table, const st
 }
 
 }  // namespace
-
-std::string utc_text(std::chrono::system_clock::time_point when) {
-  const auto seconds = std::chrono::system_clock::to_time_t(when);
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count() % 1'000'000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros < 0 ? 0 : micros));
-  return buffer;
-}
 
 RetentionReport apply_retention(Database& database, const RetentionConfig& config,
                                 std::chrono::system_clock::time_point now) {

@@ -30,8 +30,6 @@ class AuditEvents {
   std::int64_t append(const AuditEvent& event);
   // The newest `limit`, newest first; `action` empty for all.
   std::vector<AuditEvent> recent(int limit, const std::string& action = "");
-  // Deletes events created before `cutoff` (ISO-8601 UTC); returns how many.
-  std::int64_t delete_before(const std::string& cutoff);
 
  private:
   Database& database_;

@@ -8,6 +8,7 @@
 // Times are stored in UTC: ISO-8601 text with microseconds and `Z` on SQLite (so text order
 // is time order), TIMESTAMPTZ on PostgreSQL. Money is integer nano-dollars.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -73,8 +74,9 @@ class Database {
 std::unique_ptr<Database> open_database(const std::string& url, const std::filesystem::path& data_dir,
                                         std::size_t pool_size = 4);
 
-// The current time as the store keeps it: ISO-8601 UTC with microseconds, e.g.
+// A time as the store keeps it: ISO-8601 UTC with microseconds, e.g.
 // 2026-11-22T17:10:00.123456Z (both drivers accept it as a parameter).
+std::string utc_text(std::chrono::system_clock::time_point when);
 std::string utc_now();
 
 }  // namespace switchboard::storage

@@ -22,7 +22,4 @@ using RetentionReport = std::vector<std::pair<std::string, std::int64_t>>;
 RetentionReport apply_retention(Database& database, const RetentionConfig& config,
                                 std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-// `when` as the store keeps times (ISO-8601 UTC with microseconds).
-std::string utc_text(std::chrono::system_clock::time_point when);
-
 }  // namespace switchboard::storage

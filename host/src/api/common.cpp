@@ -1,4 +1,4 @@
-#include "content_common.hpp"
+#include "common.hpp"
 
 #include <regex>
 
@@ -9,6 +9,12 @@ namespace switchboard {
 
 HttpResponse no_store(const RequestContext& context) {
   return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
+}
+
+std::optional<std::int64_t> path_id(const std::string& text) {
+  static const std::regex digits(R"(\d{1,18})");
+  if (!std::regex_match(text, digits)) return std::nullopt;
+  return std::stoll(text);
 }
 
 int int_param(const RequestContext& context, const char* name, int fallback, int min, int max,

@@ -1,7 +1,7 @@
 #pragma once
-// What the content APIs (stories, chat, and later context) share: the three framework styles
-// of seed 000, money as dollars, query-parameter checks, and the totals of a request's LLM
-// calls.
+// What API handlers share: money as dollars, the store-missing answer, query and path
+// parameter checks; for the content APIs (stories, chat), the three framework styles of
+// seed 000 and the totals of a request's LLM calls.
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +30,9 @@ inline double usd(std::int64_t nanousd) { return static_cast<double>(nanousd) / 
 
 // 503 STORAGE_UNAVAILABLE.
 HttpResponse no_store(const RequestContext& context);
+
+// A record id from a path segment (1 to 18 digits), or nothing.
+std::optional<std::int64_t> path_id(const std::string& text);
 
 // A whole-number query parameter in [min, max]; `fallback` when absent; when bad, a
 // {field, message} is pushed onto `details` and `fallback` returned.
