@@ -13,6 +13,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/resilience.hpp>
+#include <switchboard/storage/checkpoints.hpp>
 #include <switchboard/storage/database.hpp>
 #include <switchboard/upstream_client.hpp>
 #include <switchboard/worker_pool.hpp>
@@ -22,6 +23,7 @@
 #include "ledger_writer.hpp"
 #include "llm_client.hpp"
 #include "memory_kv.hpp"
+#include "parallel_runner.hpp"
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
@@ -124,13 +126,16 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   const fs::path private_dir = paths_.data_dir / "plugin-copies" / std::to_string(::getpid());
   registry_ = std::make_unique<PluginRegistry>(
       paths_.plugin_dir, private_dir, [this](const std::string& name) -> std::shared_ptr<plugin::HostServices> {
-        return std::make_shared<PluginServices>(name, paths_.config_dir.string(), *metrics_, *kv_, *llm_);
+        return std::make_shared<PluginServices>(name, paths_.config_dir.string(), *metrics_, *kv_, *llm_, *parallel_,
+                                                checkpoints_.get());
       });
   llm_->attach(*registry_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
   upstream_ = std::make_unique<UpstreamClient>();
   workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
                                           static_cast<std::size_t>(config_.server.worker_queue));
+  parallel_ = std::make_unique<ParallelRunner>(std::max<std::size_t>(2, config_.server.workers / 2));
+  if (database_) checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
   provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
   timers_ = std::make_unique<TimerQueue>();
   provider_router_ = std::make_unique<ProviderRouter>(
@@ -148,6 +153,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
 
 App::~App() {
   workers_->shutdown();
+  parallel_->shutdown();
   timers_.reset();    // no retry starts after this
   upstream_.reset();  // aborts transfers still running (their callbacks see `cancelled`)
   registry_.reset();
@@ -173,6 +179,8 @@ void App::add_routes() {
   add_cost_routes(router_, *this);
   add_story_routes(router_, *this);
   add_chat_routes(router_, *this);
+  add_workflow_routes(router_, *this);
+  add_context_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -421,6 +421,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("retention.stories_days", config.retention.stories_days, 0, 36500);
   reader.integer("retention.chat_messages_days", config.retention.chat_messages_days, 0, 36500);
   reader.integer("retention.context_days", config.retention.context_days, 0, 36500);
+  reader.integer("retention.checkpoint_days", config.retention.checkpoint_days, 0, 36500);
   reader.integer("retention.jobs_hours", config.retention.jobs_hours, 0, 876000);
   reader.integer("retention.ledger_days", config.retention.ledger_days, 0, 36500);
   reader.integer("retention.audit_days", config.retention.audit_days, 0, 36500);

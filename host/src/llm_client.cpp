@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <mutex>
 
 #include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
@@ -20,6 +21,25 @@ using plugin::LlmError;
 Logger& log() {
   static Logger logger("llm");
   return logger;
+}
+
+// `extra.timeout_ms` (plugin-api 1.1): taken out of the request, never sent to a provider.
+std::optional<std::chrono::milliseconds> take_timeout(nlohmann::json& extra) {
+  if (!extra.is_object()) return std::nullopt;
+  const auto found = extra.find("timeout_ms");
+  if (found == extra.end()) return std::nullopt;
+  std::optional<std::chrono::milliseconds> timeout;
+  if (found->is_number_integer() && found->get<std::int64_t>() > 0) {
+    timeout = std::chrono::milliseconds(std::min<std::int64_t>(found->get<std::int64_t>(), 3'600'000));
+  }
+  extra.erase(found);
+  return timeout;
+}
+
+LlmError timed_out(const ProviderInstanceConfig& instance, std::chrono::milliseconds timeout) {
+  return LlmError{"TIMEOUT",
+                  "provider \"" + instance.name + "\" did not answer within " + std::to_string(timeout.count()) + " ms",
+                  504};
 }
 
 }  // namespace
@@ -67,6 +87,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   if (effective.model.empty()) effective.model = instance->model;
   if (effective.request_id.empty() && context) effective.request_id = context->request_id;
   if (effective.transaction_guid.empty() && context) effective.transaction_guid = context->transaction_guid;
+  const auto timeout = take_timeout(effective.extra);
   const auto endpoint = endpoint_for(*instance);
   UsageLabels labels;  // what the ledger records the call as
   labels.operation = context ? context->usage_operation : "request";
@@ -80,15 +101,35 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
                         : provider->provider->complete(effective, endpoint);
     } else {
       // The router (retries, breakers, fallback) and the upstream thread do the work; this
-      // worker waits for the outcome.
-      std::promise<ProviderOutcome> promise;
-      auto future = promise.get_future();
+      // worker waits for the outcome, or gives up at the timeout. What the upstream thread
+      // touches is shared, and chunks stop reaching the caller once it has given up.
+      struct Waiting {
+        std::promise<ProviderOutcome> promise;
+        std::mutex chunk_mutex;
+        bool abandoned = false;
+      };
+      auto waiting = std::make_shared<Waiting>();
+      auto future = waiting->promise.get_future();
+      ProviderCaller::OnChunk chunk_callback;
+      if (on_chunk) {
+        chunk_callback = [waiting, on_chunk](const plugin::ChatChunk& chunk) {
+          std::lock_guard lock(waiting->chunk_mutex);
+          return !waiting->abandoned && (*on_chunk)(chunk);
+        };
+      }
       auto snapshot = context ? context->plugins.shared() : own.shared();
       auto targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
-      router_->call(
-          snapshot, std::move(targets), effective,
-          on_chunk ? ProviderCaller::OnChunk(*on_chunk) : ProviderCaller::OnChunk(), nullptr,
-          [&promise](ProviderRouter::Done done) { promise.set_value(std::move(done.outcome)); }, labels);
+      auto cancel = router_->call(
+          snapshot, std::move(targets), effective, std::move(chunk_callback), nullptr,
+          [waiting](ProviderRouter::Done done) { waiting->promise.set_value(std::move(done.outcome)); }, labels);
+      if (timeout && future.wait_for(*timeout) != std::future_status::ready) {
+        {
+          std::lock_guard lock(waiting->chunk_mutex);
+          waiting->abandoned = true;
+        }
+        if (cancel) cancel();
+        return tl::unexpected(timed_out(*instance, *timeout));
+      }
       result = future.get().result;
     }
   } catch (const std::exception& e) {
@@ -99,6 +140,13 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   }
   const double latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (provider->provider->in_process() && timeout && latency_ms > static_cast<double>(timeout->count())) {
+    // An in-process provider runs on this thread and cannot be cut short: its answer came
+    // too late and is dropped.
+    if (usage_sink_)
+      usage_sink_(priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels));
+    return tl::unexpected(timed_out(*instance, *timeout));
+  }
   const auto entry = priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels);
   if (provider->provider->in_process() && usage_sink_) usage_sink_(entry);  // the router records its own calls
   if (!result) {
@@ -111,6 +159,9 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   result->provider = instance->name;
 
   if (context && context->llm_calls) {
+    // Parallel pieces of one request (ParallelRunner) record into the same list.
+    static std::mutex records_mutex;
+    std::lock_guard lock(records_mutex);
     context->llm_calls->push_back({instance->name, entry.model, result->usage, entry.cost_nanousd, latency_ms});
   }
   return std::move(*result);

@@ -6,13 +6,22 @@
 #include <switchboard/log.hpp>
 #include <switchboard/plugin/host_services.hpp>
 
+#include "parallel_runner.hpp"
+
 namespace switchboard {
 
 class PluginServices final : public plugin::HostServices {
  public:
   PluginServices(const std::string& plugin_name, std::string config_dir, plugin::Metrics& metrics,
-                 plugin::KeyValueStore& kv, plugin::LlmClient& llm)
-      : logger_("plugin." + plugin_name), config_dir_(std::move(config_dir)), metrics_(metrics), kv_(kv), llm_(llm) {}
+                 plugin::KeyValueStore& kv, plugin::LlmClient& llm, ParallelRunner& parallel,
+                 plugin::CheckpointStore* checkpoints)
+      : logger_("plugin." + plugin_name),
+        config_dir_(std::move(config_dir)),
+        metrics_(metrics),
+        kv_(kv),
+        llm_(llm),
+        parallel_(parallel),
+        checkpoints_(checkpoints) {}
 
   plugin::Logger& logger() override { return logger_; }
   plugin::Metrics& metrics() override { return metrics_; }
@@ -20,6 +29,8 @@ class PluginServices final : public plugin::HostServices {
   std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
   plugin::KeyValueStore& kv() override { return kv_; }
   plugin::LlmClient& llm() override { return llm_; }
+  void run_parallel(const std::vector<std::function<void()>>& tasks) override { parallel_.run(tasks); }
+  plugin::CheckpointStore* checkpoints() override { return checkpoints_; }
 
  private:
   Logger logger_;
@@ -27,6 +38,8 @@ class PluginServices final : public plugin::HostServices {
   plugin::Metrics& metrics_;
   plugin::KeyValueStore& kv_;
   plugin::LlmClient& llm_;
+  ParallelRunner& parallel_;
+  plugin::CheckpointStore* checkpoints_;
 };
 
 }  // namespace switchboard

@@ -2,11 +2,17 @@
 // reason while the host keeps serving.
 #include <gtest/gtest.h>
 
+#include <switchboard/plugin/version.hpp>
+
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 
 namespace switchboard::test {
 namespace {
+
+// The plugin-api version this host speaks, as the refusals word it.
+const std::string kHostApi = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor);
+const std::string kNextMinor = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor + 1);
 
 const char* kConfig = R"(
 plugins:
@@ -56,7 +62,7 @@ TEST_F(AdminPlugins, ListsEachPluginWithItsFacts) {
     found = true;
     EXPECT_EQ(p["kind"], "framework");
     EXPECT_EQ(p["version"], "1.0.0");
-    EXPECT_EQ(p["api_version"], "1.0");
+    EXPECT_EQ(p["api_version"], kHostApi);
     EXPECT_EQ(p["sha256"].get<std::string>().size(), 64u);
     EXPECT_EQ(p["state"], "active");
     EXPECT_TRUE(p["in_flight"].is_number());
@@ -87,9 +93,11 @@ TEST_F(AdminPlugins, EachKindWorksEndToEnd) {
 }
 
 TEST_F(AdminPlugins, RefusedPluginsAnswer422WithTheReason) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"middleware/wrong-major.so", "major version mismatch: host supports 1.0, plugin was built for 2.0"},
-      {"middleware/newer-minor.so", "minor version too new: host supports up to 1.0, plugin was built for 1.1"},
+  const std::pair<const char*, std::string> cases[] = {
+      {"middleware/wrong-major.so",
+       ("major version mismatch: host supports " + kHostApi + ", plugin was built for 2.0")},
+      {"middleware/newer-minor.so",
+       ("minor version too new: host supports up to " + kHostApi + ", plugin was built for " + kNextMinor)},
       {"middleware/wrong-abi.so", "ABI tag mismatch"},
       {"middleware/throwing-factory.so", "threw: cannot start: missing setting (test)"},
       {"middleware/failing-self-check.so", "failed: pricing table unreadable (test)"},

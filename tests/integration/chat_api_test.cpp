@@ -56,11 +56,19 @@ TEST_F(Chat, AConversationContinuesAcrossFrameworksWithItsHistory) {
   EXPECT_EQ(list[0]["message_count"], 4);
   EXPECT_EQ(list[0]["title"], "Hello there, tell me about owls");
 
+  // The graph carries it on too: its messages reducer appends to the whole history.
+  auto third = say("langgraph", {{"message", "Thanks!"}, {"conversation_id", conversation}});
+  ASSERT_EQ(third.status, 200) << third.body;
+  EXPECT_EQ(third.json()["method"], "langgraph");
+  EXPECT_GT(third.json()["input_tokens"].get<int>(), two["input_tokens"].get<int>());
+  EXPECT_EQ(client_.get("/api/chat/conversations/" + std::to_string(conversation)).json()["messages"].size(), 6u);
+
   auto ledger = client_.get("/api/cost/transactions").json()["transactions"];
-  ASSERT_EQ(ledger.size(), 2u);
+  ASSERT_EQ(ledger.size(), 3u);
   EXPECT_EQ(ledger[0]["type"], "chat");
-  EXPECT_EQ(ledger[0]["framework"], "chain");
-  EXPECT_EQ(ledger[1]["framework"], "kernel");
+  EXPECT_EQ(ledger[0]["framework"], "graph");
+  EXPECT_EQ(ledger[1]["framework"], "chain");
+  EXPECT_EQ(ledger[2]["framework"], "kernel");
 
   EXPECT_EQ(client_.request("DELETE", "/api/chat/conversations/" + std::to_string(conversation)).status, 200);
   EXPECT_EQ(client_.get("/api/chat/conversations/" + std::to_string(conversation)).status, 404);
@@ -83,8 +91,10 @@ TEST_F(Chat, BadTurnsAreRefusedAndStoreNothing) {
     EXPECT_EQ(reply.json()["error"]["details"][0]["field"], field);
   }
   EXPECT_EQ(say("semantic-kernel", {{"message", "hi"}, {"conversation_id", 999}}).status, 404);
-  auto graph = say("langgraph", {{"message", "hi"}});
-  EXPECT_EQ(graph.status, 503);
+  // A turn the model fails leaves nothing behind.
+  auto failed = say("langgraph", {{"message", "[mock:fail] hi"}});
+  EXPECT_GE(failed.status, 500) << failed.body;
+  EXPECT_EQ(failed.json()["error"]["code"], "LLM_PROVIDER_ERROR");
   EXPECT_EQ(client_.get("/api/chat/conversations?limit=0").status, 422);
   EXPECT_EQ(client_.get("/api/chat/conversations/abc").status, 404);
   EXPECT_TRUE(client_.get("/api/chat/conversations").json()["conversations"].empty());

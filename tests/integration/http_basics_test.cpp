@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 
@@ -54,7 +56,7 @@ TEST_F(HttpBasics, ReadinessChecksStorageAndPlugins) {
   auto body = reply.json();
   EXPECT_EQ(body["status"], "ready");
   EXPECT_EQ(body["checks"]["plugins"]["status"], "ok");
-  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 7);
+  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 8);
   EXPECT_EQ(body["checks"]["storage"]["status"], "ok");
   EXPECT_NE(body["checks"]["storage"]["store"].get<std::string>().find("switchboard.db"), std::string::npos);
 }
@@ -93,7 +95,7 @@ TEST_F(HttpBasics, AdminNeedsTheToken) {
   expect_error_shape(client_.get("/admin/secret-route"), 401, "UNAUTHORIZED");
   auto ok = client_.get("/admin/plugins", {"Authorization: Bearer " + server_->admin_token()});
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.json()["plugins"].size(), 7u);
+  EXPECT_EQ(ok.json()["plugins"].size(), 8u);
 }
 
 TEST_F(HttpBasics, GeneratedAdminTokenFileIsPrivate) {
@@ -164,14 +166,18 @@ TEST_F(HttpBasics, FrameworksListTheLoadedFrameworkPlugins) {
   auto reply = client_.get("/v1/frameworks");
   ASSERT_EQ(reply.status, 200);
   const auto frameworks = reply.json()["frameworks"];
-  ASSERT_EQ(frameworks.size(), 2u);  // the embedded defaults load `kernel` and `chain`
+  ASSERT_EQ(frameworks.size(), 3u);  // the embedded defaults load `kernel`, `chain` and `graph`
   std::set<std::string> names;
   for (const auto& framework : frameworks) {
     names.insert(framework["name"].get<std::string>());
-    EXPECT_EQ(framework["tasks"], nlohmann::json({"story", "chat"}));
+    const auto tasks = framework["tasks"].get<std::vector<std::string>>();
+    EXPECT_EQ(std::vector<std::string>(tasks.begin(), tasks.begin() + 3),
+              (std::vector<std::string>{"story", "chat", "context"}));
+    // Chains and graphs also run declarative workflows.
+    EXPECT_EQ(std::count(tasks.begin(), tasks.end(), "workflow"), framework["name"] == "kernel" ? 0 : 1);
   }
-  EXPECT_EQ(names, (std::set<std::string>{"kernel", "chain"}));
-  expect_error_shape(client_.post("/v1/frameworks/graph/tasks/story", "{}"), 404, "NOT_FOUND");
+  EXPECT_EQ(names, (std::set<std::string>{"kernel", "chain", "graph"}));
+  expect_error_shape(client_.post("/v1/frameworks/absent/tasks/story", "{}"), 404, "NOT_FOUND");
   expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/nope", "{}"), 404, "NOT_FOUND");
   // A story without its characters: the template names what is missing.
   expect_error_shape(client_.post("/v1/frameworks/kernel/tasks/story", "{}"), 422, "VALIDATION_ERROR");

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <switchboard/plugin/version.hpp>
+
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 
@@ -46,7 +48,9 @@ TEST(Lifecycle, PluginsCheckAcceptsAGoodPluginAndExplainsARefusal) {
   auto bad =
       run_switchboard({"plugins", "check", std::string(SWITCHBOARD_TEST_PLUGIN_DIR) + "/middleware/wrong-major.so"});
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
-  EXPECT_NE(bad.output.find("host supports 1.0, plugin was built for 2.0"), std::string::npos) << bad.output;
+  const std::string host_api = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor);
+  EXPECT_NE(bad.output.find("host supports " + host_api + ", plugin was built for 2.0"), std::string::npos)
+      << bad.output;
 }
 
 TEST(Lifecycle, ARefusedPluginAtStartUpDoesNotStopTheServer) {

@@ -3,6 +3,8 @@
 // each story's LLM step under its framework.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 
@@ -41,13 +43,20 @@ TEST_F(Stories, AStoryIsWrittenStoredAndFound) {
   EXPECT_NE(chained.json()["story"].get<std::string>().find("Carol"), std::string::npos);
   ASSERT_EQ(write("/api/semantic-kernel", {{"primary_character", "Erin"}, {"secondary_character", "Alice"}}).status,
             200);
-  // graph's plugin is not built yet: a clear 503, nothing stored.
+  // The graph writes in two steps, storyteller then editor: both counted in the story.
   auto graph = write("/api/langgraph", {{"primary_character", "Gus"}, {"secondary_character", "Hal"}});
-  EXPECT_EQ(graph.status, 503);
-  EXPECT_EQ(graph.json()["error"]["code"], "FRAMEWORK_UNAVAILABLE");
-  auto page = client_.get("/api/stories?skip=1&limit=1").json();
-  EXPECT_EQ(page["total"], 3);
-  EXPECT_EQ(page["skip"], 1);
+  ASSERT_EQ(graph.status, 200) << graph.body;
+  EXPECT_EQ(graph.json()["method"], "langgraph");
+  ASSERT_EQ(graph.json()["steps"].size(), 2u);
+  EXPECT_EQ(graph.json()["steps"][0]["name"], "storyteller");
+  EXPECT_EQ(graph.json()["steps"][1]["name"], "editor");
+  EXPECT_EQ(graph.json()["input_tokens"],
+            graph.json()["steps"][0]["input_tokens"].get<int>() + graph.json()["steps"][1]["input_tokens"].get<int>());
+  EXPECT_NE(graph.json()["story"].get<std::string>().find("Edit this story"), std::string::npos);
+  EXPECT_EQ(client_.get("/api/cost/transactions?framework=graph").json()["transactions"].size(), 2u);
+  auto page = client_.get("/api/stories?skip=2&limit=1").json();
+  EXPECT_EQ(page["total"], 4);
+  EXPECT_EQ(page["skip"], 2);
   EXPECT_EQ(page["limit"], 1);
   ASSERT_EQ(page["stories"].size(), 1u);
   EXPECT_EQ(page["stories"][0]["combined_characters"], "Carol and Dave");  // newest first
@@ -74,7 +83,7 @@ TEST_F(Stories, AStoryIsWrittenStoredAndFound) {
 
   auto deleted = client_.request("DELETE", "/api/stories");
   ASSERT_EQ(deleted.status, 200);
-  EXPECT_EQ(deleted.json()["deleted_count"], 3);
+  EXPECT_EQ(deleted.json()["deleted_count"], 4);
   EXPECT_EQ(client_.get("/api/stories").json()["total"], 0);
 }
 
@@ -104,6 +113,33 @@ TEST_F(Stories, CharactersAreValidated) {
   EXPECT_EQ(client_.get("/api/stories?limit=0").status, 422);
   EXPECT_EQ(client_.get("/api/stories?limit=101").status, 422);
   EXPECT_EQ(client_.get("/api/stories?skip=-1").status, 422);
+}
+
+// Beyond the seed: one request, all three frameworks at once, each result stored with its
+// own tokens and cost.
+TEST_F(Stories, CompareRunsTheThreeFrameworksTogether) {
+  auto reply = write("/api/compare", {{"primary_character", "Ivy"}, {"secondary_character", "Jon"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto out = reply.json();
+  ASSERT_EQ(out["results"].size(), 3u);
+  std::set<std::string> methods;
+  for (const auto& result : out["results"]) {
+    ASSERT_TRUE(result["ok"].get<bool>()) << result.dump();
+    const auto& story = result["story"];
+    methods.insert(story["method"].get<std::string>());
+    EXPECT_EQ(story["method"], result["framework"]);
+    EXPECT_GT(story["total_tokens"].get<int>(), 0);
+    EXPECT_GT(story["id"].get<int>(), 0);
+    EXPECT_FALSE(story["story"].get<std::string>().empty());
+    EXPECT_EQ(story["request_id"], out["request_id"]);
+  }
+  EXPECT_EQ(methods, (std::set<std::string>{"semantic_kernel", "langchain", "langgraph"}));
+  // Each framework's tokens are its own: the graph's two steps cost more than the kernel's one.
+  EXPECT_GT(out["results"][2]["story"]["input_tokens"].get<int>(),
+            out["results"][0]["story"]["input_tokens"].get<int>());
+  EXPECT_EQ(client_.get("/api/stories").json()["total"], 3);
+  EXPECT_EQ(client_.get("/api/cost/transactions?framework=graph").json()["transactions"].size(), 2u);
+  EXPECT_EQ(write("/api/compare", {{"primary_character", "<script>x</script>"}}).status, 422);
 }
 
 }  // namespace

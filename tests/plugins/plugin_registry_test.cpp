@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <switchboard/plugin/version.hpp>
+
 #include <switchboard/plugin/abi.hpp>
 
 #include "../support/server_process.hpp"
@@ -13,6 +15,10 @@
 
 namespace switchboard {
 namespace {
+
+// The plugin-api version this host speaks, as the refusals word it.
+const std::string kHostApi = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor);
+const std::string kNextMinor = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor + 1);
 namespace fs = std::filesystem;
 
 bool mapped(const fs::path& file) {
@@ -63,14 +69,17 @@ TEST_F(PluginRegistryTest, LoadsARealProviderAndItAnswers) {
 
 TEST_F(PluginRegistryTest, RefusesWrongMajorVersion) {
   auto message = refusal("middleware/wrong-major.so");
-  EXPECT_NE(message.find("major version mismatch: host supports 1.0, plugin was built for 2.0"), std::string::npos)
+  EXPECT_NE(message.find(("major version mismatch: host supports " + kHostApi + ", plugin was built for 2.0")),
+            std::string::npos)
       << message;
   EXPECT_NE(message.find("wrong-major.so"), std::string::npos) << message;
 }
 
 TEST_F(PluginRegistryTest, RefusesNewerMinorVersion) {
   auto message = refusal("middleware/newer-minor.so");
-  EXPECT_NE(message.find("minor version too new: host supports up to 1.0, plugin was built for 1.1"), std::string::npos)
+  EXPECT_NE(
+      message.find(("minor version too new: host supports up to " + kHostApi + ", plugin was built for " + kNextMinor)),
+      std::string::npos)
       << message;
   EXPECT_NE(message.find("newer-minor.so"), std::string::npos) << message;
 }

@@ -6,6 +6,7 @@
 
 #include <switchboard/storage/api_keys.hpp>
 #include <switchboard/storage/chats.hpp>
+#include <switchboard/storage/checkpoints.hpp>
 #include <switchboard/storage/context_executions.hpp>
 #include <switchboard/storage/jobs.hpp>
 #include <switchboard/storage/migrations.hpp>
@@ -216,6 +217,46 @@ TEST_P(Repositories, SchemasAreVersionedByName) {
   EXPECT_EQ(latest[0].name, "invoice");
   EXPECT_TRUE(latest[0].is_public);
   EXPECT_EQ(latest[1].version, 2);
+}
+
+TEST_P(Repositories, CheckpointsKeepEachStepAndAnswerTheNewest) {
+  CheckpointRepository checkpoints(*db_);
+  EXPECT_FALSE(checkpoints.latest("run_a"));
+  plugin::Checkpoint step;
+  step.run_id = "run_a";
+  step.graph = "story";
+  step.step = 1;
+  step.state = {{"draft", "Once — ✓"}, {"messages", nlohmann::json::array({{{"role", "user"}}})}};
+  step.next = {"editor", "reviewer"};
+  step.status = "running";
+  step.metadata = {{"workflow", "story"}};
+  checkpoints.save(step);
+  step.step = 2;
+  step.state["story"] = "The end";
+  step.next.clear();
+  step.status = "failed";
+  checkpoints.save(step);
+  step.status = "done";  // the same step saved again replaces it
+  checkpoints.save(step);
+  plugin::Checkpoint other = step;
+  other.run_id = "run_b";
+  other.step = 9;
+  checkpoints.save(other);
+
+  auto latest = checkpoints.latest("run_a");
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->step, 2);
+  EXPECT_EQ(latest->status, "done");
+  EXPECT_EQ(latest->graph, "story");
+  EXPECT_EQ(latest->state, step.state);
+  EXPECT_TRUE(latest->next.empty());
+  EXPECT_EQ(latest->metadata, step.metadata);
+  EXPECT_EQ(db_->query("SELECT COUNT(*) FROM graph_checkpoints WHERE run_id = ?", {std::string("run_a")})[0].integer(0),
+            2);
+  step.step = 1;
+  step.next = {"editor"};
+  checkpoints.save(step);  // an older step does not become the newest
+  EXPECT_EQ(checkpoints.latest("run_a")->step, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, Repositories, ::testing::Values(storage::Dialect::sqlite, storage::Dialect::postgres),

@@ -48,6 +48,12 @@ TEST_P(EachStore, RetentionDeletesOnlyWhatIsOlderThanItsRule) {
         "method, created_at) VALUES ('f.txt', 'txt', 3, 's', 'u', 'graph', ?)",
         {created});
   }
+  for (const auto& [run, created] : {std::pair{"run_old", ago(days(8))}, std::pair{"run_new", ago(hours(1))}}) {
+    db->query(
+        "INSERT INTO graph_checkpoints (run_id, step, graph, status, state, next_nodes, metadata, created_at) "
+        "VALUES (?, 1, 'story', 'done', '{}', '[]', '{}', ?)",
+        {std::string(run), created});
+  }
   int job = 0;
   for (const auto& [created, completed] : {std::pair<std::string, Value>{ago(days(3)), ago(hours(25))},
                                            {ago(days(3)), ago(hours(2))},
@@ -84,6 +90,8 @@ TEST_P(EachStore, RetentionDeletesOnlyWhatIsOlderThanItsRule) {
   EXPECT_EQ(count(*db, "chat_conversations"), 1);  // the stale one, its message with it
   EXPECT_EQ(count(*db, "chat_messages"), 1);       // the active one's recent message
   EXPECT_EQ(count(*db, "context_executions"), 1);
+  EXPECT_EQ(deleted("graph_checkpoints"), 1);  // 7 days by default
+  EXPECT_EQ(count(*db, "graph_checkpoints"), 1);
   EXPECT_EQ(deleted("jobs"), 1);
   EXPECT_EQ(count(*db, "jobs"), 2);  // completed 2 h ago, and pending for 30 days
   EXPECT_EQ(deleted("usage_ledger"), 1);

@@ -172,7 +172,7 @@ void FakeUpstream::serve(int fd) {
         if (m.value("role", "") == "user" && m["content"].is_string()) last_user = m["content"];
       }
     }
-    const std::string text = "echo: " + last_user;
+    const std::string text = model == "verbatim" ? last_user : "echo: " + last_user;
 
     if (model.rfind("status-", 0) == 0) {
       const int status = std::stoi(model.substr(7));

@@ -2,6 +2,7 @@
 // A fake OpenAI-compatible upstream on loopback (real HTTP/1.1, keep-alive), for
 // integration tests. The request's "model" picks the behaviour:
 //   echo          answers "echo: <last user message>" (whole, or streamed word by word)
+//   verbatim      answers the last user message as it is (e.g. JSON a test wrote)
 //   slow-echo     the same after 300 ms
 //   drip          streams 20 chunks 50 ms apart
 //   status-429    429 with Retry-After: 1;  status-500, status-503 likewise

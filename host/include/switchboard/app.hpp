@@ -20,6 +20,7 @@ class MetricsRegistry;
 class HostLlmClient;
 class MemoryKeyValueStore;
 class WorkerPool;
+class ParallelRunner;
 class UpstreamClient;
 class ProviderCaller;
 class ProviderRouter;
@@ -29,6 +30,9 @@ class RetentionSweeper;
 struct HttpMetrics;
 namespace storage {
 class Database;
+}
+namespace plugin {
+class CheckpointStore;
 }
 
 class ReplyChannel;
@@ -68,6 +72,7 @@ class App {
   MetricsRegistry& metrics() { return *metrics_; }
   const Router& router() const { return router_; }
   WorkerPool& workers() { return *workers_; }
+  ParallelRunner& parallel() { return *parallel_; }
   ProviderCaller& provider_caller() { return *provider_caller_; }
   ProviderRouter& provider_router() { return *provider_router_; }
   const std::string& admin_token() const { return admin_token_; }
@@ -101,7 +106,9 @@ class App {
   std::unique_ptr<HttpMetrics> http_metrics_;
   Router router_;
   std::unique_ptr<UpstreamClient> upstream_;
-  std::unique_ptr<WorkerPool> workers_;  // stops before the rest: its tasks use everything above
+  std::unique_ptr<WorkerPool> workers_;                   // stops before the rest: its tasks use everything above
+  std::unique_ptr<ParallelRunner> parallel_;              // helpers of worker tasks
+  std::unique_ptr<plugin::CheckpointStore> checkpoints_;  // null without a store
   std::unique_ptr<ProviderCaller> provider_caller_;
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<ProviderRouter> provider_router_;

@@ -49,7 +49,8 @@ struct RetentionConfig {
   int stories_days = 365;
   int chat_messages_days = 90;
   int context_days = 7;
-  int jobs_hours = 24;  // after completion
+  int checkpoint_days = 7;  // graph runs can be resumed this long
+  int jobs_hours = 24;      // after completion
   int ledger_days = 0;
   int audit_days = 0;
   int sweep_minutes = 60;

@@ -6,7 +6,6 @@
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
-#include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/chats.hpp>
@@ -87,27 +86,9 @@ HttpResponse chat(App& app, const FrameworkStyle& style, const RequestContext& c
   }
   history.push_back({{"role", "user"}, {"content", message}});
 
-  auto framework = context.plugins->find(style.plugin);
-  if (!framework || !framework->framework) {
-    return error_response(503, "FRAMEWORK_UNAVAILABLE",
-                          std::string("the \"") + style.plugin + "\" framework plugin is not loaded",
-                          context.request_id);
-  }
-  context.usage_operation = "chat";
-  context.usage_framework = style.plugin;
   const auto started = std::chrono::steady_clock::now();
-  tl::expected<plugin::TaskResult, plugin::TaskError> result;
-  try {
-    result = framework->framework->run({"chat", {{"messages", history}}, context.request_id, context.transaction_guid});
-  } catch (const std::exception& e) {
-    Logger("chat").error("framework threw", {{"framework", style.plugin}, {"error", e.what()}});
-    return error_response(500, "INTERNAL_ERROR", "the answer could not be made", context.request_id);
-  }
-  if (!result) {
-    const auto& error = result.error();
-    const int status = error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 500;
-    return error_response(status, error.code.empty() ? "CHAT_FAILED" : error.code, error.message, context.request_id);
-  }
+  auto result = run_framework_task(context, style.plugin, "chat", {{"messages", history}});
+  if (!result) return result.error();
   const double took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   const auto totals = call_totals(context);
 

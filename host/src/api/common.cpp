@@ -3,6 +3,8 @@
 #include <regex>
 
 #include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
+#include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 
 namespace switchboard {
@@ -42,6 +44,56 @@ CallTotals call_totals(const RequestContext& context) {
     totals.model = call.model;
   }
   return totals;
+}
+
+tl::expected<plugin::TaskResult, HttpResponse> run_framework_task(const RequestContext& context,
+                                                                  const std::string& name, const std::string& task,
+                                                                  nlohmann::json input) {
+  auto framework = context.plugins->find(name);
+  if (!framework || !framework->framework) {
+    return tl::unexpected(error_response(503, "FRAMEWORK_UNAVAILABLE",
+                                         "the \"" + name + "\" framework plugin is not loaded", context.request_id));
+  }
+  context.usage_operation = task;
+  context.usage_framework = name;
+  tl::expected<plugin::TaskResult, plugin::TaskError> result;
+  try {
+    result = framework->framework->run({task, std::move(input), context.request_id, context.transaction_guid});
+  } catch (const std::exception& e) {
+    Logger("frameworks").error("framework threw", {{"framework", name}, {"task", task}, {"error", e.what()}});
+    return tl::unexpected(
+        error_response(500, "INTERNAL_ERROR", "framework \"" + name + "\" failed", context.request_id));
+  }
+  if (!result) {
+    const auto& error = result.error();
+    const int status = error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 500;
+    return tl::unexpected(
+        error_response(status, error.code.empty() ? "TASK_FAILED" : error.code, error.message, context.request_id));
+  }
+  return std::move(*result);
+}
+
+nlohmann::json task_totals_json(const RequestContext& context, const plugin::TaskResult& result,
+                                std::chrono::steady_clock::time_point started) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& step : result.steps) {
+    steps.push_back({{"name", step.name},
+                     {"model", step.model},
+                     {"provider", step.provider},
+                     {"input_tokens", step.usage.input_tokens},
+                     {"output_tokens", step.usage.output_tokens},
+                     {"duration_ms", step.duration_ms}});
+  }
+  const auto totals = call_totals(context);
+  return {{"steps", steps},
+          {"input_tokens", totals.input_tokens},
+          {"output_tokens", totals.output_tokens},
+          {"total_tokens", totals.input_tokens + totals.output_tokens},
+          {"estimated_cost_usd", usd(totals.cost_nanousd)},
+          {"generation_time_ms",
+           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()},
+          {"request_id", context.request_id},
+          {"transaction_guid", context.transaction_guid}};
 }
 
 }  // namespace switchboard

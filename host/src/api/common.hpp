@@ -3,17 +3,22 @@
 // parameter checks; for the content APIs (stories, chat), the three framework styles of
 // seed 000 and the totals of a request's LLM calls.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
 
 #include <switchboard/http_types.hpp>
+#include <switchboard/plugin/framework.hpp>
 
 namespace switchboard {
 
 struct RequestContext;
+struct LoadedPlugin;
 
 // A framework style: the path segment of its routes, its plugin, and its name in answers.
 struct FrameworkStyle {
@@ -47,5 +52,17 @@ struct CallTotals {
   std::string model;
 };
 CallTotals call_totals(const RequestContext& context);
+
+// Runs `task` on the framework plugin `name` as part of the request, its LLM calls recorded
+// in the ledger as `task` under `name`. A missing plugin (503 FRAMEWORK_UNAVAILABLE),
+// an exception (500) or the task's own error become the JSON error answer.
+tl::expected<plugin::TaskResult, HttpResponse> run_framework_task(const RequestContext& context,
+                                                                  const std::string& name, const std::string& task,
+                                                                  nlohmann::json input);
+
+// What every task answer reports: its steps, the request's tokens and cost so far, the time
+// since `started`, and the request's ids.
+nlohmann::json task_totals_json(const RequestContext& context, const plugin::TaskResult& result,
+                                std::chrono::steady_clock::time_point started);
 
 }  // namespace switchboard

@@ -22,6 +22,8 @@ void add_resilience_routes(Router& router, App& app);
 void add_cost_routes(Router& router, App& app);
 void add_story_routes(Router& router, App& app);
 void add_chat_routes(Router& router, App& app);
+void add_workflow_routes(Router& router, App& app);
+void add_context_routes(Router& router, App& app);
 
 // The request body as a JSON object; an empty body is `{}` when `empty_ok`.
 // Anything else answers 400 INVALID_JSON / INVALID_REQUEST.

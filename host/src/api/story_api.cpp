@@ -1,15 +1,16 @@
 // Stories (seed 000): POST /api/semantic-kernel, /api/langchain, /api/langgraph write one
 // through the `kernel`, `chain` or `graph` framework plugin and store it; GET /api/stories,
-// GET /api/stories/{id}, GET /api/stories/search/characters, DELETE /api/stories.
+// GET /api/stories/{id}, GET /api/stories/search/characters, DELETE /api/stories; and
+// POST /api/compare, one story through all three at once.
 #include <chrono>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
-#include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/stories.hpp>
 
+#include "../parallel_runner.hpp"
 #include "character_input.hpp"
 #include "common.hpp"
 #include "routes.hpp"
@@ -38,6 +39,50 @@ json story_json(const storage::Story& s) {
           {"created_at", s.created_at}};
 }
 
+// The two characters of a story request, cleaned; 422 with a detail per bad field.
+tl::expected<std::pair<std::string, std::string>, HttpResponse> story_characters(const RequestContext& context) {
+  auto body = json_object_body(context);
+  if (!body) return tl::unexpected(body.error());
+  json details = json::array();
+  auto primary = clean_character(*body, "primary_character", details);
+  auto secondary = clean_character(*body, "secondary_character", details);
+  if (!details.empty()) {
+    return tl::unexpected(error_response(422, "VALIDATION_ERROR", "invalid characters", context.request_id, details));
+  }
+  return std::pair{*primary, *secondary};
+}
+
+// Writes one story through `style`'s framework and stores it; the story as answered.
+tl::expected<json, HttpResponse> write_story(App& app, const RequestContext& context, const FrameworkStyle& style,
+                                             const std::string& primary, const std::string& secondary) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run_framework_task(context, style.plugin, "story",
+                                   {{"primary_character", primary}, {"secondary_character", secondary}});
+  if (!result) return tl::unexpected(result.error());
+  storage::Story story;
+  story.primary_character = primary;
+  story.secondary_character = secondary;
+  story.combined_characters = primary + " and " + secondary;
+  story.content = result->text;
+  story.method = style.method;
+  story.generation_time_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const auto totals = call_totals(context);  // every LLM step the framework took
+  story.input_tokens = totals.input_tokens;
+  story.output_tokens = totals.output_tokens;
+  story.cost_nanousd = totals.cost_nanousd;
+  story.provider = totals.provider;
+  story.model = totals.model;
+  story.request_id = context.request_id;
+  story.transaction_guid = context.transaction_guid;
+  story.created_at = storage::utc_now();
+  if (auto* database = app.database()) story.id = storage::StoryRepository(*database).create(story);
+  auto out = story_json(story);
+  out.erase("created_at");
+  out["steps"] = task_totals_json(context, *result, started)["steps"];
+  return out;
+}
+
 }  // namespace
 
 void add_story_routes(Router& router, App& app) {
@@ -45,64 +90,59 @@ void add_story_routes(Router& router, App& app) {
     router.add(
         "POST", std::string("/api/") + style.path,
         [&app, style](const RequestContext& context, const PathParams&) {
-          auto body = json_object_body(context);
-          if (!body) return body.error();
-          json details = json::array();
-          auto primary = clean_character(*body, "primary_character", details);
-          auto secondary = clean_character(*body, "secondary_character", details);
-          if (!details.empty()) {
-            return error_response(422, "VALIDATION_ERROR", "invalid characters", context.request_id, details);
-          }
-          auto framework = context.plugins->find(style.plugin);
-          if (!framework || !framework->framework) {
-            return error_response(503, "FRAMEWORK_UNAVAILABLE",
-                                  std::string("the \"") + style.plugin + "\" framework plugin is not loaded",
-                                  context.request_id);
-          }
-          context.usage_operation = "story";
-          context.usage_framework = style.plugin;
-          plugin::TaskRequest task{"story",
-                                   {{"primary_character", *primary}, {"secondary_character", *secondary}},
-                                   context.request_id,
-                                   context.transaction_guid};
-          const auto started = std::chrono::steady_clock::now();
-          tl::expected<plugin::TaskResult, plugin::TaskError> result;
-          try {
-            result = framework->framework->run(task);
-          } catch (const std::exception& e) {
-            Logger("stories").error("framework threw", {{"framework", style.plugin}, {"error", e.what()}});
-            return error_response(500, "INTERNAL_ERROR", "the story could not be written", context.request_id);
-          }
-          if (!result) {
-            const auto& error = result.error();
-            const int status = error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 500;
-            return error_response(status, error.code.empty() ? "STORY_FAILED" : error.code, error.message,
-                                  context.request_id);
-          }
-          storage::Story story;
-          story.primary_character = *primary;
-          story.secondary_character = *secondary;
-          story.combined_characters = *primary + " and " + *secondary;
-          story.content = result->text;
-          story.method = style.method;
-          story.generation_time_ms =
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-          const auto totals = call_totals(context);  // every LLM step the framework took
-          story.input_tokens = totals.input_tokens;
-          story.output_tokens = totals.output_tokens;
-          story.cost_nanousd = totals.cost_nanousd;
-          story.provider = totals.provider;
-          story.model = totals.model;
-          story.request_id = context.request_id;
-          story.transaction_guid = context.transaction_guid;
-          story.created_at = storage::utc_now();
-          if (auto* database = app.database()) story.id = storage::StoryRepository(*database).create(story);
-          auto out = story_json(story);
-          out.erase("created_at");
-          return json_response(200, out);
+          auto characters = story_characters(context);
+          if (!characters) return characters.error();
+          const auto& [primary, secondary] = *characters;
+          auto story = write_story(app, context, style, primary, secondary);
+          if (!story) return story.error();
+          return json_response(200, *story);
         },
         RouteThread::worker);
   }
+
+  // Beyond the seed: one story request through all three frameworks at once, each stored.
+  router.add(
+      "POST", "/api/compare",
+      [&app](const RequestContext& context, const PathParams&) {
+        auto characters = story_characters(context);
+        if (!characters) return characters.error();
+        const auto& [primary, secondary] = *characters;
+        constexpr std::size_t kStyles = std::size(kFrameworkStyles);
+        // Each framework runs as its own part of the request: its own LLM call records.
+        std::vector<std::vector<LlmCallRecord>> calls(kStyles);
+        std::vector<tl::expected<json, HttpResponse>> results(kStyles, tl::unexpected(HttpResponse{}));
+        std::vector<std::function<void()>> tasks;
+        const auto started = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < kStyles; ++i) {
+          tasks.emplace_back([&, i] {
+            RequestContext part{context.request, context.request_id,        context.transaction_guid,
+                                context.plugins, context.started,           &calls[i],
+                                "story",         kFrameworkStyles[i].plugin};
+            CurrentRequestScope scope(part);
+            results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
+          });
+        }
+        app.parallel().run(tasks);
+        json out = {{"primary_character", primary}, {"secondary_character", secondary}, {"results", json::array()}};
+        for (std::size_t i = 0; i < kStyles; ++i) {
+          json entry = {{"framework", kFrameworkStyles[i].method}};
+          if (results[i]) {
+            entry["ok"] = true;
+            entry["story"] = *results[i];
+          } else {
+            entry["ok"] = false;
+            entry["status"] = results[i].error().status;
+            entry["error"] = json::parse(results[i].error().body, nullptr, false).value("error", json::object());
+          }
+          out["results"].push_back(std::move(entry));
+        }
+        out["total_time_ms"] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        out["request_id"] = context.request_id;
+        out["transaction_guid"] = context.transaction_guid;
+        return json_response(200, out);
+      },
+      RouteThread::worker);
 
   router.add(
       "GET", "/api/stories",

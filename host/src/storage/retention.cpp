@@ -33,6 +33,8 @@ RetentionReport apply_retention(Database& database, const RetentionConfig& confi
   sweep("chat_messages", "created_at", days(config.chat_messages_days));
   sweep("chat_conversations", "updated_at", days(config.chat_messages_days));
   sweep("context_executions", "created_at", days(config.context_days));
+  sweep("context_files", "created_at", days(config.context_days));
+  sweep("graph_checkpoints", "created_at", days(config.checkpoint_days));
   sweep("jobs", "completed_at", hours(config.jobs_hours));  // NULL while not completed: never older
   sweep("usage_ledger", "created_at", days(config.ledger_days));
   sweep("audit_events", "created_at", days(config.audit_days));

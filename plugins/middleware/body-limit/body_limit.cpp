@@ -2,7 +2,9 @@
 // Applies to POST, PUT and PATCH; /health paths are exempt. Both the declared
 // Content-Length and the bytes received count. Configuration:
 //   max_bytes: default limit, 1024..10485760 (default 1048576)
-//   routes:    [{prefix: "/api/context", max_bytes: 10485760}, …] — longest prefix wins
+//   routes:    [{prefix: "/api/context/upload", max_bytes: 10551296}, …] — longest prefix wins;
+//              1024..16777216, so an upload route can take a 10 MiB file plus its multipart
+//              envelope and answer an oversized file itself
 #include <algorithm>
 #include <vector>
 
@@ -15,12 +17,14 @@ using namespace switchboard::plugin;
 
 constexpr std::size_t kMinimum = 1024;
 constexpr std::size_t kMaximum = 10 * 1024 * 1024;
+constexpr std::size_t kRouteMaximum = 16 * 1024 * 1024;  // the server's default hard cap on a request
 
-std::size_t checked_limit(const nlohmann::json& value, const std::string& key) {
+std::size_t checked_limit(const nlohmann::json& value, const std::string& key, std::size_t maximum) {
   if (!value.is_number_integer()) throw std::invalid_argument(key + " must be an integer");
   const auto limit = value.get<long long>();
-  if (limit < static_cast<long long>(kMinimum) || limit > static_cast<long long>(kMaximum)) {
-    throw std::invalid_argument(key + " must be from 1024 to 10485760 bytes, got " + std::to_string(limit));
+  if (limit < static_cast<long long>(kMinimum) || limit > static_cast<long long>(maximum)) {
+    throw std::invalid_argument(key + " must be from 1024 to " + std::to_string(maximum) + " bytes, got " +
+                                std::to_string(limit));
   }
   return static_cast<std::size_t>(limit);
 }
@@ -28,14 +32,15 @@ std::size_t checked_limit(const nlohmann::json& value, const std::string& key) {
 class BodyLimit final : public Middleware {
  public:
   explicit BodyLimit(const nlohmann::json& config) {
-    default_limit_ = config.contains("max_bytes") ? checked_limit(config["max_bytes"], "max_bytes") : 1048576;
+    default_limit_ = config.contains("max_bytes") ? checked_limit(config["max_bytes"], "max_bytes", kMaximum) : 1048576;
     if (config.contains("routes")) {
       if (!config["routes"].is_array()) throw std::invalid_argument("routes must be a list");
       for (const auto& route : config["routes"]) {
         if (!route.is_object() || !route.contains("prefix") || !route["prefix"].is_string() ||
             !route.contains("max_bytes"))
           throw std::invalid_argument("each route needs prefix and max_bytes");
-        routes_.push_back({route["prefix"].get<std::string>(), checked_limit(route["max_bytes"], "routes.max_bytes")});
+        routes_.push_back(
+            {route["prefix"].get<std::string>(), checked_limit(route["max_bytes"], "routes.max_bytes", kRouteMaximum)});
       }
       // Longest prefix first, so the most specific route wins.
       std::sort(routes_.begin(), routes_.end(),

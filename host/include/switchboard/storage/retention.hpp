@@ -1,9 +1,10 @@
 #pragma once
 // Retention: deletes records older than the configured age, a thousand rows per transaction
 // so no lock is held for long. Stories by creation, chat messages by creation and
-// conversations by last update (their messages go with them), context executions, jobs by
-// completion (pending and running ones are never touched), ledger rows and audit events. The
-// ledger's daily roll-up stays, so usage reports keep their totals.
+// conversations by last update (their messages go with them), context executions and
+// uploaded context files, jobs by completion (pending and running ones are never touched),
+// ledger rows and audit events. The ledger's daily roll-up stays, so usage reports keep
+// their totals.
 
 #include <chrono>
 #include <cstdint>

@@ -110,6 +110,9 @@ using ChunkCallback = std::function<bool(const ChatChunk&)>;
 
 /// The host's LLM client. Calls go through routing, caching, retries, circuit breakers,
 /// budgets, cost accounting and metrics. Frameworks reach models only through it.
+///
+/// Since 1.1, `request.extra["timeout_ms"]` (a positive integer) bounds one call: the host
+/// gives up after that long and answers `TIMEOUT` (504). Providers never see the field.
 class LlmClient {
  public:
   virtual ~LlmClient() = default;
@@ -118,6 +121,28 @@ class LlmClient {
   /// A streamed completion: `on_chunk` runs for each chunk on the calling thread; the
   /// result carries the whole text and final usage.
   virtual tl::expected<ChatResult, LlmError> stream(const ChatRequest& request, const ChunkCallback& on_chunk) = 0;
+};
+
+/// One saved step of a graph run: enough to carry the run on from there.
+struct Checkpoint {
+  std::string run_id;                                  ///< the run, chosen by the plugin
+  std::string graph;                                   ///< the graph or workflow name
+  int step = 0;                                        ///< supersteps completed
+  nlohmann::json state = nlohmann::json::object();     ///< the state after that step
+  std::vector<std::string> next;                       ///< nodes to run next (empty: none)
+  std::string status;                                  ///< "running", "done" or "failed"
+  nlohmann::json metadata = nlohmann::json::object();  ///< plugin-defined, e.g. the run's input
+};
+
+/// Where graph runs keep their checkpoints (the host's database, so a run survives a
+/// restart). Safe to use from several threads.
+class CheckpointStore {
+ public:
+  virtual ~CheckpointStore() = default;
+  /// Saves a step; saving the same run and step again replaces it.
+  virtual void save(const Checkpoint& checkpoint) = 0;
+  /// The newest step of `run_id`, or nothing when the run is unknown.
+  virtual std::optional<Checkpoint> latest(const std::string& run_id) = 0;
 };
 
 /// Everything the host offers a plugin. One instance per loaded plugin, valid for the
@@ -137,6 +162,18 @@ class HostServices {
   virtual KeyValueStore& kv() = 0;
   /// The LLM client (for frameworks; other kinds should not need it).
   virtual LlmClient& llm() = 0;
+
+  // Since 1.1.
+
+  /// Runs `tasks` at the same time and returns when all have ended; the first exception one
+  /// threw is rethrown. Unlike threads of the plugin's own, each task is served as part of the
+  /// calling request: its LLM calls are routed, billed and logged with that request. The host
+  /// bounds its helper threads; the calling thread runs whatever no helper picked up.
+  virtual void run_parallel(const std::vector<std::function<void()>>& tasks) {
+    for (const auto& task : tasks) task();
+  }
+  /// The host's checkpoint store; null when the host keeps none.
+  virtual CheckpointStore* checkpoints() { return nullptr; }
 };
 
 }  // namespace switchboard::plugin

@@ -13,6 +13,14 @@
 
 namespace switchboard::sdk {
 
+/// The built-in story prompts, used when `config/prompts/<framework>/` has none: the system
+/// prompt, and the user prompt as an f-string template ({primary_character}, {secondary_character}).
+inline constexpr const char* kStorySystemPrompt =
+    "You are a creative storyteller. Write engaging, family-friendly short stories of about 300 words.";
+inline constexpr const char* kStoryUserPrompt =
+    "Write a short story featuring {primary_character} and {secondary_character}. Give it a clear beginning, a "
+    "middle with a small challenge they face together, and a warm ending.";
+
 /// The whole text of `path`, or `fallback` when it cannot be read.
 std::string read_text_file(const std::string& path, std::string fallback);
 

@@ -1,0 +1,15 @@
+-- Checkpoints of graph runs (the `graph` framework): the state after each superstep, so a
+-- run can be carried on by id after a failure or a restart.
+CREATE TABLE graph_checkpoints (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  graph TEXT NOT NULL,
+  status TEXT NOT NULL,
+  state JSONB NOT NULL,
+  next_nodes JSONB NOT NULL,
+  metadata JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (run_id, step)
+);
+CREATE INDEX graph_checkpoints_created ON graph_checkpoints (created_at);
