@@ -202,7 +202,8 @@ struct App::Exchange {
                 std::chrono::steady_clock::now(),
                 &llm_calls,
                 "request",
-                ""},
+                "",
+                {}},
         info{request.method,      request.path,      request.query,     request.headers,
              request.body.size(), request.client_ip, context.request_id} {}
 

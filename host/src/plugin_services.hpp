@@ -6,6 +6,8 @@
 #include <switchboard/log.hpp>
 #include <switchboard/plugin/host_services.hpp>
 
+#include <switchboard/request_context.hpp>
+
 #include "parallel_runner.hpp"
 
 namespace switchboard {
@@ -31,6 +33,10 @@ class PluginServices final : public plugin::HostServices {
   plugin::LlmClient& llm() override { return llm_; }
   void run_parallel(const std::vector<std::function<void()>>& tasks) override { parallel_.run(tasks); }
   plugin::CheckpointStore* checkpoints() override { return checkpoints_; }
+  void emit_event(const nlohmann::json& event) override {
+    const RequestContext* request = current_request();
+    if (request && request->on_event) request->on_event(event);
+  }
 
  private:
   Logger logger_;

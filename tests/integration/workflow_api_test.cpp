@@ -51,6 +51,33 @@ TEST(Workflows, TheShippedWorkflowsAreListedAndRun) {
   for (const auto& step : metadata) EXPECT_EQ(step["warnings"].size(), 1u) << step.dump();
   EXPECT_FALSE(chain.json()["output"].get<std::string>().empty());
 
+  // Streamed: each node's update as an event while the graph runs, then the result.
+  auto streamed = client.post("/api/workflows/research-fanout",
+                              json({{"input", {{"request", "Why is the sky blue?"}}}, {"stream", true}}).dump());
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.header("content-type"), "text/event-stream");
+  std::vector<std::string> events;
+  json result;
+  for (std::size_t at = 0; (at = streamed.body.find("event: ", at)) != std::string::npos;) {
+    const auto line_end = streamed.body.find('\n', at);
+    const std::string event = streamed.body.substr(at + 7, line_end - at - 7);
+    const auto data_end = streamed.body.find("\n\n", line_end);
+    const auto data = json::parse(streamed.body.substr(line_end + 7, data_end - line_end - 7));
+    events.push_back(event == "node" ? data["node"].get<std::string>() : event);
+    if (event == "result") result = data;
+    at = data_end;
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"orchestrator", "examples", "facts", "risks", "synthesizer", "result"}));
+  EXPECT_EQ(result["workflow"], "research-fanout");
+  EXPECT_EQ(result["steps"].size(), 5u);
+  EXPECT_NE(streamed.body.find("data: [DONE]\n\n"), std::string::npos);
+  auto streamed_error = client.post("/api/workflows/prompt-chain", R"({"input": {}, "stream": true})");
+  EXPECT_EQ(streamed_error.status, 200);  // the stream had begun: the error is an event
+  EXPECT_NE(streamed_error.body.find("event: error\ndata: {\"error\":{\"code\":\"VALIDATION_ERROR\""),
+            std::string::npos)
+      << streamed_error.body;
+  EXPECT_EQ(client.post("/api/workflows/prompt-chain", R"({"stream": "yes"})").status, 422);
+
   EXPECT_EQ(client.post("/api/workflows/nope", "{}").status, 404);
   auto missing = client.post("/api/workflows/prompt-chain", R"({"input": {}})");
   EXPECT_EQ(missing.status, 422);

@@ -2,6 +2,7 @@
 // What a handler knows about the request it serves.
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct RequestContext {
   // tasks: the task and the framework) before it calls anything; mutable for that reason.
   mutable std::string usage_operation = "request";
   mutable std::string usage_framework;
+  // Where a task's progress events go (HostServices::emit_event); unset: nowhere. A route that
+  // streams them sets it before it runs the task.
+  mutable std::function<void(const nlohmann::json&)> on_event;
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -115,9 +115,15 @@ void add_story_routes(Router& router, App& app) {
         const auto started = std::chrono::steady_clock::now();
         for (std::size_t i = 0; i < kStyles; ++i) {
           tasks.emplace_back([&, i] {
-            RequestContext part{context.request, context.request_id,        context.transaction_guid,
-                                context.plugins, context.started,           &calls[i],
-                                "story",         kFrameworkStyles[i].plugin};
+            RequestContext part{context.request,
+                                context.request_id,
+                                context.transaction_guid,
+                                context.plugins,
+                                context.started,
+                                &calls[i],
+                                "story",
+                                kFrameworkStyles[i].plugin,
+                                {}};
             CurrentRequestScope scope(part);
             results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
           });

@@ -1,14 +1,18 @@
 // Declarative workflows (config/workflows/*.yaml), run by the framework plugins that own
 // them: GET /api/workflows lists them, POST /api/workflows/{name} runs one with
 // {"input": {…}} — or, for graph workflows, resumes a run from its last checkpoint with
-// {"run_id": "…"}. The host knows no workflow format: it asks each framework plugin with a
+// {"run_id": "…"}; with "stream": true the graph's node updates arrive as server-sent events
+// while it runs. The host knows no workflow format: it asks each framework plugin with a
 // `workflows` task which workflows it runs, and hands the run to the one that owns the name.
 #include <chrono>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
+#include <switchboard/reply.hpp>
 #include <switchboard/request_context.hpp>
+#include <switchboard/worker_pool.hpp>
 
 #include "common.hpp"
 #include "routes.hpp"
@@ -43,9 +47,59 @@ tl::expected<json, HttpResponse> all_workflows(const RequestContext& context) {
   return list;
 }
 
+// Runs (or resumes) workflow `name` for `body`; the answer, or the error to send.
+tl::expected<json, HttpResponse> run_workflow(const RequestContext& context, const std::string& name,
+                                              const json& body) {
+  auto list = all_workflows(context);
+  if (!list) return tl::unexpected(list.error());
+  std::string owner;
+  for (const auto& workflow : *list) {
+    if (workflow.value("name", "") == name) owner = workflow.value("plugin", "");
+  }
+  if (owner.empty()) {
+    return tl::unexpected(error_response(404, "NOT_FOUND", "no workflow \"" + name + "\"", context.request_id));
+  }
+  json input = {{"workflow", name}, {"input", body.value("input", json::object())}};
+  if (body.contains("run_id")) input["run_id"] = body["run_id"];
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run_framework_task(context, owner, "workflow", std::move(input));
+  if (!result) return tl::unexpected(result.error());
+  auto out = task_totals_json(context, *result, started);
+  out.update({{"workflow", name},
+              {"framework", owner},
+              {"run_id", result->output.value("run_id", "")},
+              {"output", result->text},
+              {"state", result->output.value("state", json::object())},
+              {"events", result->output.value("events", json::array())}});
+  return out;
+}
+
+// The same run as server-sent events: `node` events as the graph's nodes finish, then
+// `result` (the whole answer) or `error` (the error body), then `data: [DONE]`.
+void stream_workflow(const RequestContext& context, const std::string& name, const json& body, Reply& reply) {
+  auto send = [&reply](const char* event, const json& data) {
+    return reply.write(std::string("event: ") + event +
+                       "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  };
+  reply.start_stream(
+      200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+  context.on_event = [&send](const json& event) { send(event.value("type", "event").c_str(), event); };
+  auto answer = run_workflow(context, name, body);
+  context.on_event = nullptr;
+  if (answer) {
+    send("result", *answer);
+  } else {
+    auto error = json::parse(answer.error().body, nullptr, false);
+    if (error.is_object()) error["status"] = answer.error().status;
+    send("error", error);
+  }
+  reply.write("data: [DONE]\n\n");
+  reply.end_stream();
+}
+
 }  // namespace
 
-void add_workflow_routes(Router& router, App&) {
+void add_workflow_routes(Router& router, App& app) {
   router.add(
       "GET", "/api/workflows",
       [](const RequestContext& context, const PathParams&) {
@@ -55,12 +109,12 @@ void add_workflow_routes(Router& router, App&) {
       },
       RouteThread::worker);
 
-  router.add(
+  // Asynchronous so that it can stream: the run itself goes to the worker pool either way.
+  router.add_async(
       "POST", "/api/workflows/{name}",
-      [](const RequestContext& context, const PathParams& params) {
-        const std::string& name = params.find("name")->second;
+      [&app](const RequestContext& context, const PathParams& params, std::shared_ptr<Reply> reply) {
         auto body = json_object_body(context);
-        if (!body) return body.error();
+        if (!body) return reply->send(body.error());
         json details = json::array();
         if (body->contains("input") && !(*body)["input"].is_object()) {
           details.push_back({{"field", "input"}, {"message", "must be an object"}});
@@ -68,32 +122,27 @@ void add_workflow_routes(Router& router, App&) {
         if (body->contains("run_id") && !(*body)["run_id"].is_string()) {
           details.push_back({{"field", "run_id"}, {"message", "must be text"}});
         }
+        if (body->contains("stream") && !(*body)["stream"].is_boolean()) {
+          details.push_back({{"field", "stream"}, {"message", "must be true or false"}});
+        }
         if (!details.empty()) {
-          return error_response(422, "VALIDATION_ERROR", "invalid workflow request", context.request_id, details);
+          return reply->send(
+              error_response(422, "VALIDATION_ERROR", "invalid workflow request", context.request_id, details));
         }
-        auto list = all_workflows(context);
-        if (!list) return list.error();
-        std::string owner;
-        for (const auto& workflow : *list) {
-          if (workflow.value("name", "") == name) owner = workflow.value("plugin", "");
+        // The reply owns the request (and so `context`) until it is answered.
+        auto job = [&context, reply, name = params.find("name")->second, body = std::move(*body)] {
+          logging::ScopedContext log_scope({context.request_id, context.transaction_guid});
+          CurrentRequestScope request_scope(context);
+          if (body.value("stream", false)) return stream_workflow(context, name, body, *reply);
+          auto answer = run_workflow(context, name, body);
+          reply->send(answer ? json_response(200, *answer) : answer.error());
+        };
+        if (!app.workers().try_submit(std::move(job))) {
+          auto busy = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", context.request_id);
+          busy.set_header("Retry-After", "1");
+          reply->send(std::move(busy));
         }
-        if (owner.empty()) return error_response(404, "NOT_FOUND", "no workflow \"" + name + "\"", context.request_id);
-
-        json input = {{"workflow", name}, {"input", body->value("input", json::object())}};
-        if (body->contains("run_id")) input["run_id"] = (*body)["run_id"];
-        const auto started = std::chrono::steady_clock::now();
-        auto result = run_framework_task(context, owner, "workflow", std::move(input));
-        if (!result) return result.error();
-        auto out = task_totals_json(context, *result, started);
-        out.update({{"workflow", name},
-                    {"framework", owner},
-                    {"run_id", result->output.value("run_id", "")},
-                    {"output", result->text},
-                    {"state", result->output.value("state", json::object())},
-                    {"events", result->output.value("events", json::array())}});
-        return json_response(200, out);
-      },
-      RouteThread::worker);
+      });
 }
 
 }  // namespace switchboard

@@ -193,10 +193,11 @@ class GraphFramework final : public Framework {
     options.checkpoints = host_.checkpoints();
     options.metadata = std::move(metadata);
     options.parallel = [this](const std::vector<std::function<void()>>& tasks) { host_.run_parallel(tasks); };
-    options.on_event = [&events](const graph::NodeEvent& event) {
+    options.on_event = [this, &events](const graph::NodeEvent& event) {
       json keys = json::array();
       for (const auto& item : event.update.items()) keys.push_back(item.key());
       events.push_back({{"step", event.step}, {"node", event.node}, {"updated", keys}});
+      host_.emit_event({{"type", "node"}, {"step", event.step}, {"node", event.node}, {"update", event.update}});
     };
     return options;
   }

@@ -174,6 +174,10 @@ class HostServices {
   }
   /// The host's checkpoint store; null when the host keeps none.
   virtual CheckpointStore* checkpoints() { return nullptr; }
+  /// Tells the request being served how its task is going (a graph's node updates); a client
+  /// that asked for a stream receives each event at once. Call it from the thread that runs
+  /// the task; outside a request it does nothing.
+  virtual void emit_event(const nlohmann::json& event) { (void)event; }
 };
 
 }  // namespace switchboard::plugin
