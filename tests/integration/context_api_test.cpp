@@ -178,13 +178,27 @@ TEST_F(Context, PromptsRunWithTheFileThroughEachFrameworkAndAreStored) {
   ASSERT_EQ(ledger.size(), 2u);
   EXPECT_EQ(ledger[0]["type"], "context");
 
+  // A run the model fails is kept with its reason (the seed's status and error_message).
+  auto failed = execute(
+      {{"file_id", file_id}, {"system_prompt", "s"}, {"user_prompt", "[mock:fail] u"}, {"framework", "langchain"}});
+  EXPECT_GE(failed.status, 500) << failed.body;
+  {
+    auto db = store();
+    const auto runs = storage::ContextExecutionRepository(*db).list(1, 0);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].status, "failed");
+    EXPECT_EQ(runs[0].user_prompt, "[mock:fail] u");
+    EXPECT_FALSE(runs[0].error_message.empty());
+    EXPECT_TRUE(runs[0].llm_response.empty());
+  }
+
   // Without the graph plugin, langgraph is a clear 503 and nothing is stored.
   client_.request("DELETE", "/admin/plugins/graph", "", {"Authorization: Bearer " + server_.admin_token()});
   expect_error(
       execute({{"file_id", file_id}, {"system_prompt", "s"}, {"user_prompt", "u"}, {"framework", "langgraph"}}), 503,
       "FRAMEWORK_UNAVAILABLE");
   auto db = store();
-  EXPECT_EQ(storage::ContextExecutionRepository(*db).list(100, 0).size(), 6u);
+  EXPECT_EQ(storage::ContextExecutionRepository(*db).list(100, 0).size(), 7u);
 }
 
 TEST_F(Context, UploadsThatAreNotOneSupportedFileAreRefused) {

@@ -162,7 +162,8 @@ HttpResponse execute(App& app, const RequestContext& context) {
   auto result =
       run_framework_task(context, style->plugin, "context",
                          {{"system_prompt", system_prompt}, {"user_prompt", user_prompt}, {"context", file->content}});
-  if (!result) return result.error();
+  const auto error = result ? json() : json::parse(result.error().body, nullptr, false).value("error", json::object());
+  if (!result && error.value("code", "") == "FRAMEWORK_UNAVAILABLE") return result.error();  // nothing ran
   const auto totals = call_totals(context);  // every LLM step the framework took
 
   storage::ContextExecution run;
@@ -175,7 +176,6 @@ HttpResponse execute(App& app, const RequestContext& context) {
   run.final_prompt_length = static_cast<std::int64_t>(context_text::character_count(system_prompt) +
                                                       context_text::character_count(user_prompt)) +
                             file->processed_content_length;
-  run.llm_response = result->text;
   run.method = style->method;
   run.provider = totals.provider;
   run.model = totals.model;
@@ -188,7 +188,14 @@ HttpResponse execute(App& app, const RequestContext& context) {
   run.request_id = context.request_id;
   run.transaction_guid = context.transaction_guid;
   run.user_ip = context.request.client_ip;
+  if (result) {
+    run.llm_response = result->text;
+  } else {  // a run that failed is kept too, with its reason
+    run.status = "failed";
+    run.error_message = error.value("message", "");
+  }
   run.id = storage::ContextExecutionRepository(*app.database()).create(run);
+  if (!result) return result.error();
   return json_response(200, {{"execution_id", run.id},
                              {"response", run.llm_response},
                              {"framework", style->path},
