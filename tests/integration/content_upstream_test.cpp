@@ -73,7 +73,8 @@ TEST_F(ContentUpstream, StoriesFromEachFrameworkGoThroughTheUpstream) {
   auto compare =
       client_.post("/api/compare", json({{"primary_character", "Cy"}, {"secondary_character", "Di"}}).dump());
   ASSERT_EQ(compare.status, 200) << compare.body;
-  for (const auto& result : compare.json()["results"]) EXPECT_TRUE(result["ok"].get<bool>()) << result.dump();
+  const auto results = compare.json()["results"];  // a named value: the loop must not outlive it
+  for (const auto& result : results) EXPECT_TRUE(result["ok"].get<bool>()) << result.dump();
   EXPECT_EQ(upstream_.requests().size(), seen + 4);
   EXPECT_EQ(client_.get("/api/stories").json()["total"], 6);
 }
