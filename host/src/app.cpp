@@ -13,6 +13,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/resilience.hpp>
+#include <switchboard/storage/api_keys.hpp>
 #include <switchboard/storage/checkpoints.hpp>
 #include <switchboard/storage/database.hpp>
 #include <switchboard/upstream_client.hpp>
@@ -127,7 +128,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   registry_ = std::make_unique<PluginRegistry>(
       paths_.plugin_dir, private_dir, [this](const std::string& name) -> std::shared_ptr<plugin::HostServices> {
         return std::make_shared<PluginServices>(name, paths_.config_dir.string(), *metrics_, *kv_, *llm_, *parallel_,
-                                                checkpoints_.get());
+                                                checkpoints_.get(), key_directory_.get());
       });
   llm_->attach(*registry_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
@@ -135,7 +136,10 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
                                           static_cast<std::size_t>(config_.server.worker_queue));
   parallel_ = std::make_unique<ParallelRunner>(std::max<std::size_t>(2, config_.server.workers / 2));
-  if (database_) checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
+  if (database_) {
+    checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
+    key_directory_ = std::make_unique<storage::ApiKeyRepository>(*database_);
+  }
   provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
   timers_ = std::make_unique<TimerQueue>();
   provider_router_ = std::make_unique<ProviderRouter>(
@@ -181,6 +185,7 @@ void App::add_routes() {
   add_chat_routes(router_, *this);
   add_workflow_routes(router_, *this);
   add_context_routes(router_, *this);
+  add_auth_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -203,6 +208,7 @@ struct App::Exchange {
                 &llm_calls,
                 "request",
                 "",
+                {},
                 {}},
         info{request.method,      request.path,      request.query,     request.headers,
              request.body.size(), request.client_ip, context.request_id} {}
@@ -303,7 +309,12 @@ void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
 std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
   const auto& context = exchange.context;
   for (const auto& name : config_.middleware) {
-    if (auto p = exchange.lease->find(name); p && p->middleware) exchange.chain.push_back(p->middleware);
+    if (auto p = exchange.lease->find(name); p && p->middleware) {
+      exchange.chain.push_back(p->middleware);
+    } else if (name == "auth") {  // fail closed: never serve unauthenticated what should not be
+      return error_response(503, "AUTH_UNAVAILABLE", "authentication is configured but its plugin is not loaded",
+                            context.request_id);
+    }
   }
   for (; exchange.middleware_ran < exchange.chain.size();) {
     auto* middleware = exchange.chain[exchange.middleware_ran++];

@@ -236,6 +236,13 @@ class Reader {
     out = static_cast<Int>(node->get<long long>());
   }
 
+  void boolean(const std::string& key, bool& out) {
+    const json* node = find(key);
+    if (!node || node->is_null()) return;
+    if (!node->is_boolean()) return fail(key, "expected true or false, got " + quoted(*node));
+    out = node->get<bool>();
+  }
+
   void one_of(const std::string& key, std::string& out, const std::set<std::string>& allowed) {
     string(key, out);
     if (!allowed.count(out)) {
@@ -408,6 +415,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.string("server.environment", config.server.environment);
   reader.string("server.admin_token", config.server.admin_token);
   reader.integer("server.drain_seconds", config.server.drain_seconds, 0, 3600);
+  reader.boolean("server.allow_unauthenticated", config.server.allow_unauthenticated);
   reader.integer("server.workers", config.server.workers, 1, 4096);
   reader.integer("server.worker_queue", config.server.worker_queue, 0, 1000000);
   reader.string("paths.data_dir", config.paths.data_dir);

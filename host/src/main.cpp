@@ -1,4 +1,5 @@
 // switchboard: serve, and inspect plugins.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -107,7 +108,17 @@ int serve(const ServeOptions& options) {
                                 {"loaded", app.registry().snapshot()->plugins.size()},
                                 {"refused", refused}});
     if (!is_loopback(config.server.host)) {
-      log.warn("listening beyond loopback: put authentication in front of this server", {{"host", config.server.host}});
+      // Safe by default: nobody on the network gets in without a credential.
+      const bool auth_on = std::count(config.middleware.begin(), config.middleware.end(), "auth") > 0 &&
+                           app.registry().snapshot()->find("auth");
+      if (!auth_on && !config.server.allow_unauthenticated) {
+        log.error(
+            "refusing to listen beyond loopback without authentication: load the `auth` plugin and list it "
+            "under middleware, or set server.allow_unauthenticated: true",
+            {{"host", config.server.host}});
+        return 2;
+      }
+      if (!auth_on) log.warn("listening beyond loopback without authentication", {{"host", config.server.host}});
     }
     HttpServer server(app, {config.server.host, config.server.port, config.server.threads,
                             config.server.max_request_bytes, config.server.drain_seconds});

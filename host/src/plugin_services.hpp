@@ -16,14 +16,15 @@ class PluginServices final : public plugin::HostServices {
  public:
   PluginServices(const std::string& plugin_name, std::string config_dir, plugin::Metrics& metrics,
                  plugin::KeyValueStore& kv, plugin::LlmClient& llm, ParallelRunner& parallel,
-                 plugin::CheckpointStore* checkpoints)
+                 plugin::CheckpointStore* checkpoints, plugin::KeyDirectory* keys)
       : logger_("plugin." + plugin_name),
         config_dir_(std::move(config_dir)),
         metrics_(metrics),
         kv_(kv),
         llm_(llm),
         parallel_(parallel),
-        checkpoints_(checkpoints) {}
+        checkpoints_(checkpoints),
+        keys_(keys) {}
 
   plugin::Logger& logger() override { return logger_; }
   plugin::Metrics& metrics() override { return metrics_; }
@@ -37,6 +38,10 @@ class PluginServices final : public plugin::HostServices {
     const RequestContext* request = current_request();
     if (request && request->on_event) request->on_event(event);
   }
+  plugin::KeyDirectory* api_keys() override { return keys_; }
+  void set_principal(const plugin::Principal& principal) override {
+    if (const RequestContext* request = current_request()) request->principal = principal;
+  }
 
  private:
   Logger logger_;
@@ -46,6 +51,7 @@ class PluginServices final : public plugin::HostServices {
   plugin::LlmClient& llm_;
   ParallelRunner& parallel_;
   plugin::CheckpointStore* checkpoints_;
+  plugin::KeyDirectory* keys_;
 };
 
 }  // namespace switchboard

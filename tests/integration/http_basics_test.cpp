@@ -56,7 +56,7 @@ TEST_F(HttpBasics, ReadinessChecksStorageAndPlugins) {
   auto body = reply.json();
   EXPECT_EQ(body["status"], "ready");
   EXPECT_EQ(body["checks"]["plugins"]["status"], "ok");
-  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 8);
+  EXPECT_EQ(body["checks"]["plugins"]["loaded"], 9);
   EXPECT_EQ(body["checks"]["storage"]["status"], "ok");
   EXPECT_NE(body["checks"]["storage"]["store"].get<std::string>().find("switchboard.db"), std::string::npos);
 }
@@ -95,7 +95,7 @@ TEST_F(HttpBasics, AdminNeedsTheToken) {
   expect_error_shape(client_.get("/admin/secret-route"), 401, "UNAUTHORIZED");
   auto ok = client_.get("/admin/plugins", {"Authorization: Bearer " + server_->admin_token()});
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.json()["plugins"].size(), 8u);
+  EXPECT_EQ(ok.json()["plugins"].size(), 9u);
 }
 
 TEST_F(HttpBasics, GeneratedAdminTokenFileIsPrivate) {

@@ -33,7 +33,8 @@ class Database;
 }
 namespace plugin {
 class CheckpointStore;
-}
+class KeyDirectory;
+}  // namespace plugin
 
 class ReplyChannel;
 
@@ -109,6 +110,7 @@ class App {
   std::unique_ptr<WorkerPool> workers_;                   // stops before the rest: its tasks use everything above
   std::unique_ptr<ParallelRunner> parallel_;              // helpers of worker tasks
   std::unique_ptr<plugin::CheckpointStore> checkpoints_;  // null without a store
+  std::unique_ptr<plugin::KeyDirectory> key_directory_;   // null without a store
   std::unique_ptr<ProviderCaller> provider_caller_;
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<ProviderRouter> provider_router_;

@@ -24,6 +24,8 @@ struct ServerConfig {
   int drain_seconds = 30;
   int workers = 16;        // threads for handlers that wait (framework tasks, plugin loads)
   int worker_queue = 256;  // requests waiting for a worker before 503
+  // Beyond loopback the `auth` middleware is required unless this says otherwise.
+  bool allow_unauthenticated = false;
 };
 
 struct PathsConfig {

@@ -3,10 +3,12 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <switchboard/http_types.hpp>
+#include <switchboard/plugin/host_services.hpp>
 #include <switchboard/plugin_registry.hpp>
 
 namespace switchboard {
@@ -34,6 +36,8 @@ struct RequestContext {
   // Where a task's progress events go (HostServices::emit_event); unset: nowhere. A route that
   // streams them sets it before it runs the task.
   mutable std::function<void(const nlohmann::json&)> on_event;
+  // Who the request acts for, when an authenticating middleware found out (set_principal).
+  mutable std::optional<plugin::Principal> principal;
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

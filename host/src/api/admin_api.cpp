@@ -71,30 +71,6 @@ const char* code_of(const PluginError& error) {
   return "INTERNAL_ERROR";
 }
 
-// Logs an admin action and, with a store, writes its audit event before the action is
-// acknowledged (a store failure is logged; the action has happened and is answered).
-void record(App& app, const RequestContext& context, const std::string& action, const std::string& target,
-            nlohmann::json details) {
-  nlohmann::json fields = details;
-  fields["action"] = action;
-  fields["plugin"] = target;
-  fields["client_ip"] = context.request.client_ip;
-  audit().info("admin action", fields);
-  if (auto* database = app.database()) {
-    try {
-      storage::AuditEvent event;
-      event.action = action;
-      event.actor = "admin@" + context.request.client_ip;
-      event.target = target;
-      event.details = std::move(details);
-      event.request_id = context.request_id;
-      storage::AuditEvents(*database).append(event);
-    } catch (const std::exception& e) {
-      audit().error("audit event not stored", {{"action", action}, {"plugin", target}, {"reason", e.what()}});
-    }
-  }
-}
-
 HttpResponse failure(const RequestContext& context, const std::string& action, const std::string& name,
                      const PluginError& error) {
   audit().warn(
@@ -124,6 +100,30 @@ tl::expected<std::optional<nlohmann::json>, HttpResponse> optional_config(const 
 }
 
 }  // namespace
+
+// Logs an admin action and, with a store, writes its audit event before the action is
+// acknowledged (a store failure is logged; the action has happened and is answered).
+void record_admin_action(App& app, const RequestContext& context, const std::string& action, const std::string& target,
+                         nlohmann::json details) {
+  nlohmann::json fields = details;
+  fields["action"] = action;
+  fields["plugin"] = target;
+  fields["client_ip"] = context.request.client_ip;
+  audit().info("admin action", fields);
+  if (auto* database = app.database()) {
+    try {
+      storage::AuditEvent event;
+      event.action = action;
+      event.actor = "admin@" + context.request.client_ip;
+      event.target = target;
+      event.details = std::move(details);
+      event.request_id = context.request_id;
+      storage::AuditEvents(*database).append(event);
+    } catch (const std::exception& e) {
+      audit().error("audit event not stored", {{"action", action}, {"plugin", target}, {"reason", e.what()}});
+    }
+  }
+}
 
 void add_admin_routes(Router& router, App& app) {
   router.add(
@@ -170,7 +170,8 @@ void add_admin_routes(Router& router, App& app) {
         if (!config) return config.error();
         auto loaded = app.registry().load(**file, name->value_or(""), config->value_or(nlohmann::json::object()));
         if (!loaded) return failure(context, "load", name->value_or(**file), loaded.error());
-        record(app, context, "plugin.load", (*loaded)->name, {{"version", (*loaded)->version}, {"file", **file}});
+        record_admin_action(app, context, "plugin.load", (*loaded)->name,
+                            {{"version", (*loaded)->version}, {"file", **file}});
         return json_response(201, describe(**loaded, true));
       },
       RouteThread::worker);
@@ -191,10 +192,10 @@ void add_admin_routes(Router& router, App& app) {
         const double took_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         if (!reloaded) return failure(context, "reload", name, reloaded.error());
-        record(app, context, "plugin.reload", name,
-               {{"version", (*reloaded)->version},
-                {"previous_version", previous ? previous->version : ""},
-                {"reload_ms", took_ms}});
+        record_admin_action(app, context, "plugin.reload", name,
+                            {{"version", (*reloaded)->version},
+                             {"previous_version", previous ? previous->version : ""},
+                             {"reload_ms", took_ms}});
         auto out = describe(**reloaded, true);
         out["previous_version"] = previous ? previous->version : "";
         out["reload_ms"] = took_ms;
@@ -208,7 +209,7 @@ void add_admin_routes(Router& router, App& app) {
         const std::string& name = params.find("name")->second;
         auto removed = app.registry().unload(name);
         if (!removed) return failure(context, "unload", name, removed.error());
-        record(app, context, "plugin.unload", name, nlohmann::json::object());
+        record_admin_action(app, context, "plugin.unload", name, nlohmann::json::object());
         return json_response(200, {{"unloaded", name}});
       },
       RouteThread::worker);

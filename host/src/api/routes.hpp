@@ -2,6 +2,7 @@
 // Each API area registers its routes on the router.
 
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
@@ -24,6 +25,12 @@ void add_story_routes(Router& router, App& app);
 void add_chat_routes(Router& router, App& app);
 void add_workflow_routes(Router& router, App& app);
 void add_context_routes(Router& router, App& app);
+void add_auth_routes(Router& router, App& app);
+
+// Logs an admin action and, with a store, writes its audit event before the action is
+// acknowledged (a store failure is logged; the action has happened and is answered).
+void record_admin_action(App& app, const RequestContext& context, const std::string& action, const std::string& target,
+                         nlohmann::json details);
 
 // The request body as a JSON object; an empty body is `{}` when `empty_ok`.
 // Anything else answers 400 INVALID_JSON / INVALID_REQUEST.

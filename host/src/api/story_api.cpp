@@ -123,7 +123,8 @@ void add_story_routes(Router& router, App& app) {
                                 &calls[i],
                                 "story",
                                 kFrameworkStyles[i].plugin,
-                                {}};
+                                {},
+                                context.principal};
             CurrentRequestScope scope(part);
             results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
           });

@@ -29,7 +29,13 @@ std::string ApiKeyRepository::create(const ApiKey& key) {
   return id;
 }
 
-std::optional<ApiKey> ApiKeyRepository::find_by_hash(const std::string& key_hash) {
+std::optional<plugin::ApiKeyInfo> ApiKeyRepository::find_by_hash(const std::string& sha256_hex) {
+  auto key = find(sha256_hex);
+  if (!key) return std::nullopt;
+  return plugin::ApiKeyInfo{key->id, key->name, key->team, key->active, key->expires_at, key->rate_limit_per_hour};
+}
+
+std::optional<ApiKey> ApiKeyRepository::find(const std::string& key_hash) {
   auto rows =
       database_.query("SELECT " + columns(database_.dialect()) + " FROM api_keys WHERE key_hash = ?", {key_hash});
   if (rows.empty()) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <switchboard/plugin/host_services.hpp>
 #include <switchboard/storage/database.hpp>
 
 namespace switchboard::storage {
@@ -21,12 +22,14 @@ struct ApiKey {
   std::string expires_at;  // empty: never
 };
 
-class ApiKeyRepository {
+// Also the host's KeyDirectory (plugin-api 1.1), which the `auth` middleware checks keys with.
+class ApiKeyRepository final : public plugin::KeyDirectory {
  public:
   explicit ApiKeyRepository(Database& database) : database_(database) {}
+  std::optional<plugin::ApiKeyInfo> find_by_hash(const std::string& sha256_hex) override;
   // Stores the key; returns its id. A hash already stored is a StorageError.
   std::string create(const ApiKey& key);
-  std::optional<ApiKey> find_by_hash(const std::string& key_hash);
+  std::optional<ApiKey> find(const std::string& key_hash);
   std::vector<ApiKey> list();  // oldest first
   bool set_active(const std::string& id, bool active);
 

@@ -4,6 +4,7 @@
 /// globals, so the host can observe, limit and account for what they do.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -145,6 +146,32 @@ class CheckpointStore {
   virtual std::optional<Checkpoint> latest(const std::string& run_id) = 0;
 };
 
+/// Who a request acts for, as an authenticating middleware established it.
+struct Principal {
+  std::string kind;  ///< "api_key" or "jwt"
+  std::string id;    ///< the key's id, or the token's `sub`
+  std::string name;  ///< the key's name (empty for tokens)
+  std::string team;  ///< the key's team (empty for tokens)
+};
+
+/// An API key as the host keeps it: only the SHA-256 of the key itself is stored.
+struct ApiKeyInfo {
+  std::string id;
+  std::string name;
+  std::string team;
+  bool active = true;
+  std::string expires_at;                ///< ISO-8601 UTC; empty: never
+  std::int64_t rate_limit_per_hour = 0;  ///< 0: the rate limiter's default
+};
+
+/// The host's API keys, for the middleware that checks them.
+class KeyDirectory {
+ public:
+  virtual ~KeyDirectory() = default;
+  /// The key whose SHA-256 (lower-case hex) is `sha256_hex`, or nothing.
+  virtual std::optional<ApiKeyInfo> find_by_hash(const std::string& sha256_hex) = 0;
+};
+
 /// Everything the host offers a plugin. One instance per loaded plugin, valid for the
 /// plugin instance's whole life.
 class HostServices {
@@ -178,6 +205,11 @@ class HostServices {
   /// that asked for a stream receives each event at once. Call it from the thread that runs
   /// the task; outside a request it does nothing.
   virtual void emit_event(const nlohmann::json& event) { (void)event; }
+  /// The host's API keys; null when it keeps none (no store).
+  virtual KeyDirectory* api_keys() { return nullptr; }
+  /// Records who the request being served acts for (call from `Middleware::on_request`):
+  /// routes and budgets see it, and `GET /v1/auth/status` reports it.
+  virtual void set_principal(const Principal& principal) { (void)principal; }
 };
 
 }  // namespace switchboard::plugin

@@ -1,0 +1,144 @@
+// Lets a request in only with a valid credential, and tells the host who it acts for.
+//   X-API-Key: sk_…  or  Authorization: Bearer sk_…  — an API key, checked by its SHA-256
+//     against the host's keys (active, not expired);
+//   Authorization: Bearer <JWT>                     — HS256, signed with the secret in the
+//     environment variable named by `jwt_secret_env` (at least 32 characters, checked at
+//     load: a shorter secret refuses the plugin), `exp` required.
+// Missing, unknown, revoked or expired credentials: 401 (with WWW-Authenticate); a token with
+// a bad signature or another algorithm: 403. Public paths pass without one; /admin/ and
+// /internal/ are guarded by the host's admin token instead. Configuration:
+//   public_paths:   exact paths that need no credential (default [/health, /health/ready])
+//   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+
+#include <switchboard/plugin/export.hpp>
+#include <switchboard/plugin/middleware.hpp>
+
+#include "jwt.hpp"
+
+namespace {
+
+using namespace switchboard::plugin;
+
+constexpr std::size_t kMinimumSecret = 32;
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+// Now as the host stores times (ISO-8601 UTC), so an expiry compares as text.
+std::string utc_now_text(std::chrono::system_clock::time_point now) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return text;
+}
+
+MiddlewareReply refuse(int status, std::string code, std::string message) {
+  MiddlewareReply reply{status, std::move(code), std::move(message), {}};
+  if (status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return reply;
+}
+
+class Auth final : public Middleware {
+ public:
+  Auth(const nlohmann::json& config, HostServices& host) : host_(host) {
+    public_paths_ = {"/health", "/health/ready"};
+    if (config.contains("public_paths")) {
+      if (!config["public_paths"].is_array()) throw std::invalid_argument("public_paths must be a list of paths");
+      public_paths_.clear();
+      for (const auto& path : config["public_paths"]) {
+        if (!path.is_string() || !path.get<std::string>().starts_with("/")) {
+          throw std::invalid_argument("public_paths must be a list of paths");
+        }
+        public_paths_.insert(path.get<std::string>());
+      }
+    }
+    const std::string variable = config.value("jwt_secret_env", std::string("JWT_SECRET"));
+    if (const char* secret = std::getenv(variable.c_str()); secret && *secret) {
+      jwt_secret_ = secret;
+      if (jwt_secret_.size() < kMinimumSecret) {
+        throw std::invalid_argument(variable + " must be at least 32 characters long");  // never its value
+      }
+    }
+  }
+
+  std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
+    if (public_paths_.count(request.path) || request.path.starts_with("/admin/") ||
+        request.path.starts_with("/internal/")) {
+      return std::nullopt;
+    }
+    std::string credential = request.header("X-API-Key").value_or("");
+    if (credential.empty()) {
+      const std::string authorization = request.header("Authorization").value_or("");
+      if (authorization.size() > 7 && (authorization.starts_with("Bearer ") || authorization.starts_with("bearer "))) {
+        credential = authorization.substr(7);
+      }
+    }
+    if (credential.empty()) return fail(request, refuse(401, "UNAUTHORIZED", "an API key or bearer token is required"));
+    if (credential.starts_with("sk_")) return check_key(request, credential);
+    if (jwt_secret_.empty()) return fail(request, refuse(401, "UNAUTHORIZED", "invalid API key"));
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(host_.now().time_since_epoch()).count();
+    auto claims = auth::verify_hs256(credential, jwt_secret_, now);
+    if (!claims) {
+      const bool forged = claims.error() == auth::JwtFailure::bad_signature ||
+                          claims.error() == auth::JwtFailure::unsupported_algorithm;
+      return fail(request,
+                  refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error())));
+    }
+    const auto subject = claims->find("sub");
+    host_.set_principal(
+        {"jwt", subject != claims->end() && subject->is_string() ? subject->get<std::string>() : "", "", ""});
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<MiddlewareReply> check_key(const HttpRequestInfo& request, const std::string& key) {
+    KeyDirectory* keys = host_.api_keys();
+    auto found = keys ? keys->find_by_hash(sha256_hex(key)) : std::nullopt;
+    if (!found || !found->active) return fail(request, refuse(401, "UNAUTHORIZED", "invalid API key"));
+    if (!found->expires_at.empty() && found->expires_at <= utc_now_text(host_.now())) {
+      return fail(request, refuse(401, "UNAUTHORIZED", "the API key has expired"));
+    }
+    host_.set_principal({"api_key", found->id, found->name, found->team});
+    return std::nullopt;
+  }
+
+  // Logged without the credential: only the path, the client and the reason.
+  std::optional<MiddlewareReply> fail(const HttpRequestInfo& request, MiddlewareReply reply) {
+    host_.logger().warn("authentication failed", {{"path", request.path},
+                                                  {"client_ip", request.client_ip},
+                                                  {"status", reply.status},
+                                                  {"reason", reply.message}});
+    return reply;
+  }
+
+  HostServices& host_;
+  std::set<std::string> public_paths_;
+  std::string jwt_secret_;
+};
+
+std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& host) {
+  return std::make_shared<Auth>(config, host);
+}
+
+}  // namespace
+
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.0.0",
+                   "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)
