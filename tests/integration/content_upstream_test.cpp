@@ -134,8 +134,10 @@ TEST(ContentUpstreamLimits, AFullPoolAnswers503AndAFailedStoryStoresNothing) {
   const std::string characters = json({{"primary_character", "Ada"}, {"secondary_character", "Bob"}}).dump();
   auto slow = std::async(std::launch::async,
                          [&] { return HttpClient(server.base_url()).post("/api/semantic-kernel", characters); });
-  for (int i = 0; i < 100 && upstream.requests().empty(); ++i)
+  // The worker is taken once the upstream has the slow request (300 ms remain then).
+  for (int i = 0; i < 1000 && upstream.requests().empty(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_FALSE(upstream.requests().empty());
   auto busy = client.post("/api/langchain", characters);
   EXPECT_EQ(busy.status, 503) << busy.body;
   EXPECT_EQ(busy.json()["error"]["code"], "SERVER_BUSY");

@@ -116,14 +116,15 @@ TEST_F(StateGraphTest, CompileRejectsEdgesToUnknownNodesAndAMissingStart) {
 }
 
 TEST_F(StateGraphTest, NodesOfOneStepRunInParallelAndMergeInNameOrder) {
-  std::atomic<int> running{0};
-  std::atomic<int> most{0};
+  // Each worker waits (up to 2 s) for the other two to arrive: only workers that run at the
+  // same time all see three; one after another, the first would wait in vain.
+  std::atomic<int> arrived{0};
+  std::atomic<int> saw_all{0};
   auto worker = [&](const std::string& name) {
     return [&, name](const State&, RunContext&) -> NodeResult {
-      const int now = ++running;
-      most = std::max(most.load(), now);
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
-      --running;
+      ++arrived;
+      for (int i = 0; i < 200 && arrived.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (arrived.load() == 3) ++saw_all;
       return Update{{"notes", name}, {name, true}};
     };
   };
@@ -156,7 +157,7 @@ TEST_F(StateGraphTest, NodesOfOneStepRunInParallelAndMergeInNameOrder) {
   ASSERT_TRUE(compiled);
   auto state = compiled->invoke(json::object(), context, options);
   ASSERT_TRUE(state) << state.error().message;
-  EXPECT_EQ(most.load(), 3);  // all three workers at once
+  EXPECT_EQ(saw_all.load(), 3);  // all three workers at once
   EXPECT_EQ((*state)["notes"], json::array({"plan", "w1", "w2", "w3"}));
   EXPECT_EQ((*state)["seen"], 4);  // the join ran once, after all workers
   EXPECT_EQ(events, (std::vector<std::string>{"1:plan", "2:w1", "2:w2", "2:w3", "3:join"}));

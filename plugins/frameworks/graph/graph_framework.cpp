@@ -237,6 +237,7 @@ class GraphFramework final : public Framework {
       auto checkpoint = store ? store->latest(resume_id) : std::nullopt;
       if (!checkpoint) return tl::unexpected(TaskError{"NOT_FOUND", "no run " + resume_id, 404});
       auto run_options = options(run_id, checkpoint->metadata, events);
+      run_options.step_limit = spec->step_limit;
       state = graph->resume(*checkpoint, context, run_options);
     } else {
       const json arguments = input.contains("input") ? input["input"] : json::object();
