@@ -38,6 +38,17 @@ TEST(SlidingWindow, ItSlidesRatherThanResettingOnTheMinute) {
   EXPECT_TRUE(window.admit("a", start + 118s).allowed);
 }
 
+TEST(SlidingWindow, PeekingCountsNothing) {
+  rate_limit::SlidingWindow window(2, 60s);
+  const auto start = Clock::time_point(1'000'000s);
+  window.admit("a", start);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(window.peek("a", start + 1s).remaining, 1);
+  EXPECT_EQ(window.peek("a", start + 60s).remaining, 2);  // the request has left the window
+  EXPECT_EQ(window.peek("never", start).remaining, 2);
+  EXPECT_TRUE(window.admit("a", start + 2s).allowed);
+  EXPECT_FALSE(window.peek("a", start + 3s).allowed);
+}
+
 TEST(SlidingWindow, IdleKeysAreSweptAway) {
   rate_limit::SlidingWindow window(5, 1s);
   const auto start = Clock::time_point(1'000'000s);

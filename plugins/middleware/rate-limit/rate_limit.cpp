@@ -9,7 +9,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/middleware.hpp>
@@ -51,26 +50,7 @@ class RateLimit final : public Middleware {
   }
 
   std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
-    const char* klass = endpoint_class(request);
-    const std::string client = client_key(request);
-    const auto now = host_.now();
-    std::vector<std::pair<const char*, rate_limit::Decision>> decisions;
-    if (!klass || std::string(klass) != "health")
-      decisions.emplace_back("global", windows_.at("global")->admit(client, now));
-    if (klass) decisions.emplace_back(klass, windows_.at(klass)->admit(client, now));
-    // The tightest window speaks: a refusal first, else the fewest remaining.
-    auto tightest = decisions.front();
-    for (const auto& decision : decisions) {
-      if (!decision.second.allowed ||
-          (tightest.second.allowed && decision.second.remaining < tightest.second.remaining)) {
-        tightest = decision;
-      }
-    }
-    {
-      std::lock_guard lock(mutex_);
-      if (pending_.size() > 100'000) pending_.clear();  // answers that never came back: only headers are lost
-      pending_[request.request_id] = tightest.second;
-    }
+    const auto tightest = tightest_window(request, /*count=*/true);
     if (tightest.second.allowed) return std::nullopt;
     host_.logger().warn("rate limit exceeded",
                         {{"class", tightest.first}, {"client_ip", request.client_ip}, {"path", request.path}});
@@ -83,21 +63,40 @@ class RateLimit final : public Middleware {
     return reply;
   }
 
+  // Where the client stands now, read from its windows (nothing kept per request, so no
+  // request can see another's figures).
   void on_response(const HttpRequestInfo& request, int, HeaderList& headers) override {
-    rate_limit::Decision decision;
-    {
-      std::lock_guard lock(mutex_);
-      const auto found = pending_.find(request.request_id);
-      if (found == pending_.end()) return;
-      decision = found->second;
-      pending_.erase(found);
-    }
+    const auto decision = tightest_window(request, /*count=*/false).second;
     headers.emplace_back("X-RateLimit-Limit", std::to_string(decision.limit));
     headers.emplace_back("X-RateLimit-Remaining", std::to_string(decision.remaining));
     headers.emplace_back("X-RateLimit-Reset", std::to_string(decision.reset.count()));
   }
 
  private:
+  // The request's windows — `global` and its class's (health: only its own) — admitted into
+  // when `count`, else only looked at; the tightest speaks: a refusal first, else the fewest
+  // remaining.
+  std::pair<const char*, rate_limit::Decision> tightest_window(const HttpRequestInfo& request, bool count) const {
+    const char* klass = endpoint_class(request);
+    const std::string client = client_key(request);
+    const auto now = host_.now();
+    auto decide = [&](const char* name) {
+      auto& window = *windows_.at(name);
+      return std::pair{name, count ? window.admit(client, now) : window.peek(client, now)};
+    };
+    std::vector<std::pair<const char*, rate_limit::Decision>> decisions;
+    if (!klass || std::string(klass) != "health") decisions.push_back(decide("global"));
+    if (klass) decisions.push_back(decide(klass));
+    auto tightest = decisions.front();
+    for (const auto& decision : decisions) {
+      if (!decision.second.allowed ||
+          (tightest.second.allowed && decision.second.remaining < tightest.second.remaining)) {
+        tightest = decision;
+      }
+    }
+    return tightest;
+  }
+
   // The credential itself is never kept: only a hash of it, as the key of its window.
   static std::string client_key(const HttpRequestInfo& request) {
     std::string credential = request.header("X-API-Key").value_or("");
@@ -108,8 +107,6 @@ class RateLimit final : public Middleware {
 
   HostServices& host_;
   std::map<std::string, std::unique_ptr<rate_limit::SlidingWindow>> windows_;
-  std::mutex mutex_;
-  std::map<std::string, rate_limit::Decision> pending_;  // by request id, until its response
 };
 
 std::shared_ptr<Plugin> make_rate_limit(const nlohmann::json& config, HostServices& host) {

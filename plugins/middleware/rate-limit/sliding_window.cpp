@@ -9,10 +9,27 @@ Decision SlidingWindow::admit(const std::string& key, Clock::time_point now) {
   if (now - last_sweep_ >= window_) sweep(now);
   auto& times = admitted_[key];
   while (!times.empty() && times.front() <= now - window_) times.pop_front();
+  const bool allowed = static_cast<int>(times.size()) < limit_;
+  if (allowed) times.push_back(now);
+  Decision decision = decide(times, now);
+  decision.allowed = allowed;
+  return decision;
+}
+
+Decision SlidingWindow::peek(const std::string& key, Clock::time_point now) const {
+  std::lock_guard lock(mutex_);
+  std::deque<Clock::time_point> inside;
+  if (const auto found = admitted_.find(key); found != admitted_.end()) {
+    for (const auto when : found->second)
+      if (when > now - window_) inside.push_back(when);
+  }
+  return decide(inside, now);
+}
+
+Decision SlidingWindow::decide(const std::deque<Clock::time_point>& times, Clock::time_point now) const {
   Decision decision;
   decision.limit = limit_;
   decision.allowed = static_cast<int>(times.size()) < limit_;
-  if (decision.allowed) times.push_back(now);
   decision.remaining = std::max(0, limit_ - static_cast<int>(times.size()));
   const auto oldest = times.empty() ? now : times.front();
   decision.reset = std::chrono::ceil<std::chrono::seconds>(oldest + window_ - now);

@@ -28,10 +28,13 @@ class SlidingWindow {
   SlidingWindow(int limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
   // Admits (and counts) a request of `key` at `now`, or refuses it (not counted).
   Decision admit(const std::string& key, Clock::time_point now);
+  // Where `key` stands at `now`, counting nothing (for the headers of a response).
+  Decision peek(const std::string& key, Clock::time_point now) const;
   std::size_t keys() const;
 
  private:
   void sweep(Clock::time_point now);
+  Decision decide(const std::deque<Clock::time_point>& times, Clock::time_point now) const;
 
   const int limit_;
   const std::chrono::seconds window_;
