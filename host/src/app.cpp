@@ -20,8 +20,11 @@
 #include <switchboard/worker_pool.hpp>
 
 #include "api/routes.hpp"
+#include "audit_log.hpp"
+#include "budget_guard.hpp"
 #include "constant_time.hpp"
 #include "ledger_writer.hpp"
+#include "llm_call_gate.hpp"
 #include "llm_client.hpp"
 #include "memory_kv.hpp"
 #include "parallel_runner.hpp"
@@ -120,6 +123,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
       admin_token_(std::move(admin_token)),
       started_at_(std::chrono::steady_clock::now()),
       database_(std::move(database)),
+      audit_(std::make_unique<AuditLog>(database_.get())),
       metrics_(std::make_unique<MetricsRegistry>()),
       kv_(std::make_unique<MemoryKeyValueStore>()),
       llm_(std::make_unique<HostLlmClient>(config_)) {
@@ -128,7 +132,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   registry_ = std::make_unique<PluginRegistry>(
       paths_.plugin_dir, private_dir, [this](const std::string& name) -> std::shared_ptr<plugin::HostServices> {
         return std::make_shared<PluginServices>(name, paths_.config_dir.string(), *metrics_, *kv_, *llm_, *parallel_,
-                                                checkpoints_.get(), key_directory_.get());
+                                                checkpoints_.get(), key_directory_.get(), *audit_);
       });
   llm_->attach(*registry_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
@@ -147,11 +151,17 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   llm_->attach_router(*provider_router_);
   if (database_) {
     ledger_writer_ = std::make_unique<LedgerWriter>(*database_);
-    auto sink = [writer = ledger_writer_.get()](storage::LedgerEntry entry) { writer->record(std::move(entry)); };
+    budgets_ = std::make_unique<BudgetGuard>(*database_, [writer = ledger_writer_.get()] { writer->flush(); });
+    auto sink = [writer = ledger_writer_.get(), budgets = budgets_.get()](storage::LedgerEntry entry) {
+      budgets->record(entry);
+      writer->record(std::move(entry));
+    };
     provider_router_->set_usage_sink(sink);
     llm_->set_usage_sink(sink);
     retention_ = std::make_unique<RetentionSweeper>(*database_, config_.retention);
   }
+  llm_gate_ = std::make_unique<LlmCallGate>(budgets_.get(), *audit_);
+  llm_->attach_gate(*llm_gate_);
   add_routes();
 }
 
@@ -186,6 +196,7 @@ void App::add_routes() {
   add_workflow_routes(router_, *this);
   add_context_routes(router_, *this);
   add_auth_routes(router_, *this);
+  add_audit_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -209,7 +220,9 @@ struct App::Exchange {
                 "request",
                 "",
                 {},
-                {}},
+                {},
+                &info,
+                &chain},
         info{request.method,      request.path,      request.query,     request.headers,
              request.body.size(), request.client_ip, context.request_id} {}
 
@@ -319,15 +332,22 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
   for (; exchange.middleware_ran < exchange.chain.size();) {
     auto* middleware = exchange.chain[exchange.middleware_ran++];
     try {
-      if (auto reply = middleware->on_request(exchange.info)) {
-        auto response = error_response(reply->status, reply->code, reply->message, context.request_id);
-        for (auto& header : reply->headers) response.set_header(header.first, header.second);
-        return response;
-      }
+      if (auto reply = middleware->on_request(exchange.info)) return refusal_response(*reply, context.request_id);
     } catch (const std::exception& e) {
       // A failing middleware may be the one that guards the door: fail closed.
       log().error("middleware threw", {{"error", e.what()}});
       return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
+    }
+  }
+  if (!exchange.request.body.empty()) {
+    for (auto* middleware : exchange.chain) {
+      try {
+        if (auto reply = middleware->on_body(exchange.info, exchange.request.body))
+          return refusal_response(*reply, context.request_id);
+      } catch (const std::exception& e) {
+        log().error("middleware threw on a body", {{"error", e.what()}});
+        return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
+      }
     }
   }
   if (exchange.request.path.starts_with("/admin/") || exchange.request.path.starts_with("/internal/")) {

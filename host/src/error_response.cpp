@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <switchboard/plugin/middleware.hpp>
+
 namespace switchboard {
 
 HttpResponse json_response(int status, const nlohmann::json& body) {
@@ -20,6 +22,25 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message, std::string_view request_id) {
   return error_response(status, code, message, request_id, nullptr);
+}
+
+HttpResponse refusal_response(const plugin::MiddlewareReply& reply, std::string_view request_id) {
+  nlohmann::json error = nlohmann::json::object();
+  if (reply.details.is_object()) error = reply.details;
+  error["code"] = reply.code;
+  error["message"] = reply.message;
+  error["request_id"] = request_id;
+  // 204 answers a request in full (a CORS preflight); otherwise a middleware may only refuse.
+  if (reply.status == 204) {
+    HttpResponse response;
+    response.status = 204;
+    for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+    return response;
+  }
+  const int status = reply.status >= 400 && reply.status <= 599 ? reply.status : 500;
+  auto response = json_response(status, {{"error", std::move(error)}});
+  for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+  return response;
 }
 
 }  // namespace switchboard

@@ -1,6 +1,7 @@
 #include "llm_client.hpp"
 
 #include "call_pricing.hpp"
+#include "llm_call_gate.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
 
@@ -83,7 +84,16 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
                                    "provider plugin \"" + instance->plugin + "\" needs the upstream HTTP client", 503});
   }
 
-  plugin::ChatRequest effective = request;
+  GatedCall gated{request, {}};
+  if (gate_) {
+    auto admitted = gate_->admit(context, request);
+    if (!admitted) {
+      auto& refusal = admitted.error();
+      return tl::unexpected(LlmError{refusal.code, refusal.message, refusal.status, refusal.details});
+    }
+    gated = std::move(*admitted);
+  }
+  plugin::ChatRequest& effective = gated.request;
   if (effective.model.empty()) effective.model = instance->model;
   if (effective.request_id.empty() && context) effective.request_id = context->request_id;
   if (effective.transaction_guid.empty() && context) effective.transaction_guid = context->transaction_guid;
@@ -92,6 +102,26 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   UsageLabels labels;  // what the ledger records the call as
   labels.operation = context ? context->usage_operation : "request";
   labels.framework = context ? context->usage_framework : "";
+  labels.api_key_id = billed_key(context);
+
+  // Answer filters see streamed text piece by piece; what they hold back is released with
+  // the finishing chunk, or as a chunk of its own when the stream ends without one.
+  plugin::ChunkCallback filtered_chunk;
+  std::string filtered_text;
+  bool filters_ended = false;
+  if (on_chunk && !gated.answer.empty()) {
+    filtered_chunk = [&, inner = on_chunk](const plugin::ChatChunk& chunk) {
+      plugin::ChatChunk out = chunk;
+      out.delta = gated.answer.on_text(chunk.delta);
+      if (chunk.finish_reason && !filters_ended) {
+        filters_ended = true;
+        out.delta += gated.answer.on_end();
+      }
+      filtered_text += out.delta;
+      return (*inner)(out);
+    };
+    on_chunk = &filtered_chunk;
+  }
 
   const auto started = std::chrono::steady_clock::now();
   tl::expected<plugin::ChatResult, plugin::ProviderError> result;
@@ -157,6 +187,20 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
                                    error.retryable ? 503 : 502});
   }
   result->provider = instance->name;
+  if (!gated.answer.empty()) {
+    if (on_chunk) {
+      if (!filters_ended) {
+        filters_ended = true;
+        plugin::ChatChunk tail;
+        tail.delta = gated.answer.on_end();
+        filtered_text += tail.delta;
+        if (!tail.delta.empty()) (*on_chunk)(tail);
+      }
+      result->content = filtered_text;
+    } else {
+      result->content = gated.answer.on_text(result->content) + gated.answer.on_end();
+    }
+  }
 
   if (context && context->llm_calls) {
     // Parallel pieces of one request (ParallelRunner) record into the same list.

@@ -9,6 +9,7 @@
 
 namespace switchboard {
 
+class LlmCallGate;
 class PluginRegistry;
 class ProviderRouter;
 
@@ -18,6 +19,7 @@ class HostLlmClient final : public plugin::LlmClient {
   // The registry is made after the client (its plugins get the client), so it is attached.
   void attach(const PluginRegistry& registry) { registry_ = &registry; }
   void attach_router(ProviderRouter& router) { router_ = &router; }
+  void attach_gate(const LlmCallGate& gate) { gate_ = &gate; }
   // Where each call's ledger entry goes; unset: nowhere.
   void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }
 
@@ -31,6 +33,7 @@ class HostLlmClient final : public plugin::LlmClient {
   const Config& config_;
   const PluginRegistry* registry_ = nullptr;
   ProviderRouter* router_ = nullptr;
+  const LlmCallGate* gate_ = nullptr;
   std::function<void(storage::LedgerEntry)> usage_sink_;
 };
 

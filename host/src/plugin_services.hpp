@@ -8,6 +8,7 @@
 
 #include <switchboard/request_context.hpp>
 
+#include "audit_log.hpp"
 #include "parallel_runner.hpp"
 
 namespace switchboard {
@@ -16,15 +17,17 @@ class PluginServices final : public plugin::HostServices {
  public:
   PluginServices(const std::string& plugin_name, std::string config_dir, plugin::Metrics& metrics,
                  plugin::KeyValueStore& kv, plugin::LlmClient& llm, ParallelRunner& parallel,
-                 plugin::CheckpointStore* checkpoints, plugin::KeyDirectory* keys)
-      : logger_("plugin." + plugin_name),
+                 plugin::CheckpointStore* checkpoints, plugin::KeyDirectory* keys, AuditLog& audit)
+      : plugin_name_(plugin_name),
+        logger_("plugin." + plugin_name),
         config_dir_(std::move(config_dir)),
         metrics_(metrics),
         kv_(kv),
         llm_(llm),
         parallel_(parallel),
         checkpoints_(checkpoints),
-        keys_(keys) {}
+        keys_(keys),
+        audit_(audit) {}
 
   plugin::Logger& logger() override { return logger_; }
   plugin::Metrics& metrics() override { return metrics_; }
@@ -42,8 +45,23 @@ class PluginServices final : public plugin::HostServices {
   void set_principal(const plugin::Principal& principal) override {
     if (const RequestContext* request = current_request()) request->principal = principal;
   }
+  void audit(const std::string& action, const nlohmann::json& details) override {
+    storage::AuditEvent event;
+    event.action = action;
+    event.details = details.is_object() ? details : nlohmann::json::object();
+    event.details["plugin"] = plugin_name_;
+    if (const RequestContext* request = current_request()) {
+      event.request_id = request->request_id;
+      event.details["client_ip"] = request->request.client_ip;
+      event.details["path"] = request->request.path;
+      event.actor = request->principal ? request->principal->kind + ":" + request->principal->id
+                                       : "anonymous@" + request->request.client_ip;
+    }
+    audit_.record(std::move(event));
+  }
 
  private:
+  std::string plugin_name_;
   Logger logger_;
   std::string config_dir_;
   plugin::Metrics& metrics_;
@@ -52,6 +70,7 @@ class PluginServices final : public plugin::HostServices {
   ParallelRunner& parallel_;
   plugin::CheckpointStore* checkpoints_;
   plugin::KeyDirectory* keys_;
+  AuditLog& audit_;
 };
 
 }  // namespace switchboard

@@ -12,6 +12,7 @@ namespace {
 
 // The plugin-api version this host speaks, as the refusals word it.
 const std::string kHostApi = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor);
+const std::string kNextMajor = std::to_string(plugin::kApiMajor + 1) + ".0";
 const std::string kNextMinor = std::to_string(plugin::kApiMajor) + "." + std::to_string(plugin::kApiMinor + 1);
 
 const char* kConfig = R"(
@@ -95,7 +96,7 @@ TEST_F(AdminPlugins, EachKindWorksEndToEnd) {
 TEST_F(AdminPlugins, RefusedPluginsAnswer422WithTheReason) {
   const std::pair<const char*, std::string> cases[] = {
       {"middleware/wrong-major.so",
-       ("major version mismatch: host supports " + kHostApi + ", plugin was built for 2.0")},
+       ("major version mismatch: host supports " + kHostApi + ", plugin was built for " + kNextMajor)},
       {"middleware/newer-minor.so",
        ("minor version too new: host supports up to " + kHostApi + ", plugin was built for " + kNextMinor)},
       {"middleware/wrong-abi.so", "ABI tag mismatch"},

@@ -108,7 +108,7 @@ TEST_F(Auth, ApiKeysAreMadeUsedAndRevoked) {
   const auto log = server_.log();
   EXPECT_EQ(log.find(secret), std::string::npos);
   EXPECT_EQ(log.find(kSecret), std::string::npos);
-  EXPECT_NE(log.find("authentication failed"), std::string::npos);
+  EXPECT_NE(log.find("\"action\":\"auth.failure\""), std::string::npos) << log;
 }
 
 TEST_F(Auth, JwtsAreCheckedForSignatureAlgorithmAndExpiry) {

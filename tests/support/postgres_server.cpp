@@ -1,8 +1,8 @@
 #include "postgres_server.hpp"
 
-#include <netinet/in.h>
+#include "free_port.hpp"
+
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -13,21 +13,6 @@
 namespace switchboard::test {
 namespace fs = std::filesystem;
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // The newest installed server's bin folder, e.g. /usr/lib/postgresql/15/bin.
 std::string server_bin() {

@@ -25,7 +25,10 @@ class UpstreamClient;
 class ProviderCaller;
 class ProviderRouter;
 class TimerQueue;
+class AuditLog;
+class BudgetGuard;
 class LedgerWriter;
+class LlmCallGate;
 class RetentionSweeper;
 struct HttpMetrics;
 namespace storage {
@@ -80,6 +83,8 @@ class App {
   storage::Database* database() { return database_.get(); }
   // Null without a store.
   LedgerWriter* ledger_writer() { return ledger_writer_.get(); }
+  AuditLog& audit() { return *audit_; }
+  const LlmCallGate& llm_gate() const { return *llm_gate_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
  private:
@@ -98,7 +103,10 @@ class App {
   std::string admin_token_;
   std::chrono::steady_clock::time_point started_at_;
   std::shared_ptr<storage::Database> database_;
+  std::unique_ptr<AuditLog> audit_;              // outlives everything that records events
   std::unique_ptr<LedgerWriter> ledger_writer_;  // outlives everything that records usage
+  std::unique_ptr<BudgetGuard> budgets_;         // null without a store
+  std::unique_ptr<LlmCallGate> llm_gate_;
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;

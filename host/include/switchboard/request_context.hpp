@@ -38,6 +38,10 @@ struct RequestContext {
   mutable std::function<void(const nlohmann::json&)> on_event;
   // Who the request acts for, when an authenticating middleware found out (set_principal).
   mutable std::optional<plugin::Principal> principal;
+  // What the middleware saw of the request, and the middleware it passed, in order: each LLM
+  // call made for it passes their `on_llm_call` (LlmCallGate).
+  const plugin::HttpRequestInfo* info = nullptr;
+  const std::vector<plugin::Middleware*>* middleware = nullptr;
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

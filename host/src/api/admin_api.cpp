@@ -126,30 +126,6 @@ void record_admin_action(App& app, const RequestContext& context, const std::str
 }
 
 void add_admin_routes(Router& router, App& app) {
-  router.add(
-      "GET", "/admin/audit",
-      [&app](const RequestContext& context, const PathParams&) {
-        if (!app.database()) return no_store(context);
-        nlohmann::json details = nlohmann::json::array();
-        const int limit = int_param(context, "limit", 100, 1, 10000, details);
-        if (!details.empty()) {
-          return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
-        }
-        nlohmann::json events = nlohmann::json::array();
-        for (const auto& e :
-             storage::AuditEvents(*app.database()).recent(limit, context.request.query_param("action").value_or(""))) {
-          events.push_back({{"id", e.id},
-                            {"action", e.action},
-                            {"actor", e.actor},
-                            {"target", e.target},
-                            {"details", e.details},
-                            {"request_id", e.request_id},
-                            {"created_at", e.created_at}});
-        }
-        return json_response(200, {{"events", events}});
-      },
-      RouteThread::worker);
-
   router.add("GET", "/admin/plugins", [&app](const RequestContext&, const PathParams&) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& version : app.registry().versions()) list.push_back(describe(*version.plugin, version.current));

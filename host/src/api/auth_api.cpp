@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cmath>
 #include <regex>
 
 #include <switchboard/app.hpp>
@@ -36,6 +37,10 @@ std::string sha256_hex(const std::string& text) {
   return hex(digest, length);
 }
 
+json usd_or_null(std::int64_t nanousd) {
+  return nanousd > 0 ? json(static_cast<double>(nanousd) / 1e9) : json(nullptr);
+}
+
 json key_json(const storage::ApiKey& key) {
   return {{"id", key.id},
           {"name", key.name},
@@ -43,10 +48,13 @@ json key_json(const storage::ApiKey& key) {
           {"rate_limit_per_hour", key.rate_limit_per_hour},
           {"active", key.active},
           {"created_at", key.created_at},
-          {"expires_at", key.expires_at.empty() ? json(nullptr) : json(key.expires_at)}};
+          {"expires_at", key.expires_at.empty() ? json(nullptr) : json(key.expires_at)},
+          {"daily_budget_usd", usd_or_null(key.daily_budget_nanousd)},
+          {"monthly_budget_usd", usd_or_null(key.monthly_budget_nanousd)}};
 }
 
-// {name, team?, rate_limit_per_hour?, expires_at?} checked; {field, message} per problem.
+// {name, team?, rate_limit_per_hour?, expires_at?, daily_budget_usd?, monthly_budget_usd?}
+// checked; {field, message} per problem.
 storage::ApiKey key_from(const json& body, json& details) {
   storage::ApiKey key;
   auto text = [&](const char* field, std::size_t max, bool required) {
@@ -74,6 +82,16 @@ storage::ApiKey key_from(const json& body, json& details) {
       details.push_back({{"field", "rate_limit_per_hour"}, {"message", "a whole number from 1 to 1000000"}});
     } else {
       key.rate_limit_per_hour = limit.get<std::int64_t>();
+    }
+  }
+  for (auto [field, budget] : {std::pair{"daily_budget_usd", &key.daily_budget_nanousd},
+                               std::pair{"monthly_budget_usd", &key.monthly_budget_nanousd}}) {
+    if (!body.contains(field) || body[field].is_null()) continue;
+    const auto& value = body[field];
+    if (!value.is_number() || !(value.get<double>() > 0) || value.get<double>() > 1e6) {
+      details.push_back({{"field", field}, {"message", "a number of US dollars above 0, at most 1000000"}});
+    } else {
+      *budget = std::llround(value.get<double>() * 1e9);
     }
   }
   return key;

@@ -4,6 +4,7 @@
 
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
+#include <switchboard/plugin/middleware.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 
@@ -67,8 +68,12 @@ tl::expected<plugin::TaskResult, HttpResponse> run_framework_task(const RequestC
   if (!result) {
     const auto& error = result.error();
     const int status = error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 500;
-    return tl::unexpected(
-        error_response(status, error.code.empty() ? "TASK_FAILED" : error.code, error.message, context.request_id));
+    return tl::unexpected(refusal_response({status,
+                                            error.code.empty() ? "TASK_FAILED" : error.code,
+                                            error.message,
+                                            {},
+                                            error.details.is_object() ? error.details : nlohmann::json::object()},
+                                           context.request_id));
   }
   return std::move(*result);
 }

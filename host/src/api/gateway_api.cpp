@@ -11,6 +11,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 
+#include "../llm_call_gate.hpp"
 #include "../provider_router.hpp"
 #include "chat_request.hpp"
 #include "routes.hpp"
@@ -137,24 +138,31 @@ void add_gateway_routes(Router& router, App& app) {
         if (!body) return reply->send(body.error());
         auto request = parse_chat_request(*body);
         if (!request) return reply->send(error_response(400, "INVALID_REQUEST", request.error(), context.request_id));
-        const std::string requested_model = request->model;
         request->request_id = context.request_id;
         request->transaction_guid = context.transaction_guid;
+        auto admitted = app.llm_gate().admit(&context, std::move(*request));
+        if (!admitted) return reply->send(refusal_response(admitted.error(), context.request_id));
+        auto gated = std::make_shared<GatedCall>(std::move(*admitted));
+        const plugin::ChatRequest& call = gated->request;
+        UsageLabels labels;
+        labels.api_key_id = billed_key(&context);
         auto snapshot = context.plugins.shared();
-        auto targets = app.provider_router().plan(requested_model, *request, *snapshot);
+        auto targets = app.provider_router().plan(call.model, call, *snapshot);
         if (targets.empty()) {
           return reply->send(
               error_response(400, "INVALID_REQUEST", "no provider instance for this model", context.request_id));
         }
         const std::string request_id = context.request_id;
 
-        if (!request->stream) {
+        if (!call.stream) {
           auto cancel = app.provider_router().call(
-              snapshot, std::move(targets), *request, nullptr, nullptr,
-              [reply, started, request_id](ProviderRouter::Done done) {
+              snapshot, std::move(targets), call, nullptr, nullptr,
+              [reply, started, request_id, gated](ProviderRouter::Done done) {
                 auto& outcome = done.outcome;
                 if (!outcome.result) return reply->send(provider_error_response(done, request_id));
                 auto& result = *outcome.result;
+                if (!gated->answer.empty())
+                  result.content = gated->answer.on_text(result.content) + gated->answer.on_end();
                 const double total = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
                 auto response = json_response(
                     200,
@@ -172,7 +180,8 @@ void add_gateway_routes(Router& router, App& app) {
                 response.set_header("X-Switchboard-Overhead-Ms",
                                     std::to_string(std::max(0.0, total - outcome.upstream_ms)));
                 reply->send(std::move(response));
-              });
+              },
+              labels);
           reply->on_cancel(cancel);
           return;
         }
@@ -183,21 +192,26 @@ void add_gateway_routes(Router& router, App& app) {
         state->created = epoch_seconds();
         state->started = started;
         auto cancel = app.provider_router().call(
-            snapshot, std::move(targets), *request,
-            [state](const plugin::ChatChunk& chunk) {
+            snapshot, std::move(targets), call,
+            [state, gated](const plugin::ChatChunk& chunk) {
               state->begin();
-              if (!chunk.delta.empty()) return state->send_content(chunk.delta);
-              return !state->reply->cancelled();
+              if (chunk.delta.empty()) return !state->reply->cancelled();
+              if (gated->answer.empty()) return state->send_content(chunk.delta);
+              const std::string delta = gated->answer.on_text(chunk.delta);
+              return delta.empty() ? !state->reply->cancelled() : state->send_content(delta);
             },
             [state](const std::string& instance, const std::string& model) {
               state->instance = instance;  // each attempt, until the stream begins
               state->model = model;
             },
-            [state, request_id](ProviderRouter::Done done) {
+            [state, request_id, gated](ProviderRouter::Done done) {
               auto& outcome = done.outcome;
               if (!outcome.result && !state->begun)
                 return state->reply->send(provider_error_response(done, request_id));
               state->begin();
+              if (!gated->answer.empty()) {
+                if (const std::string tail = gated->answer.on_end(); !tail.empty()) state->send_content(tail);
+              }
               if (!outcome.result) {
                 // Mid-stream failure: an error event, then the end marker, so clients stop cleanly.
                 const auto& error = outcome.result.error();
@@ -214,7 +228,8 @@ void add_gateway_routes(Router& router, App& app) {
               }
               state->reply->write("data: [DONE]\n\n");
               state->reply->end_stream();
-            });
+            },
+            labels);
         reply->on_cancel(cancel);
       });
 }

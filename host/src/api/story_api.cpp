@@ -124,7 +124,9 @@ void add_story_routes(Router& router, App& app) {
                                 "story",
                                 kFrameworkStyles[i].plugin,
                                 {},
-                                context.principal};
+                                context.principal,
+                                context.info,
+                                context.middleware};
             CurrentRequestScope scope(part);
             results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
           });

@@ -128,4 +128,12 @@ std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& f
   return out;
 }
 
+std::int64_t UsageLedger::spent_by_key(const std::string& api_key_id, const std::string& since) {
+  auto rows = database_.query(
+      "SELECT CAST(COALESCE(SUM(cost_nanousd), 0) AS BIGINT) FROM usage_ledger WHERE api_key_id = ? AND created_at >= "
+      "?",
+      {api_key_id, since});
+  return rows.empty() ? 0 : rows[0].integer(0);
+}
+
 }  // namespace switchboard::storage

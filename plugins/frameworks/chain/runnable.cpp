@@ -112,7 +112,10 @@ class ChatModel final : public Runnable {
                                                   return true;
                                                 })
                            : context.llm.complete(request);
-    if (!answer) return tl::unexpected(error(answer.error().code, answer.error().message, answer.error().http_status));
+    if (!answer) {
+      return tl::unexpected(
+          TaskError{answer.error().code, answer.error().message, answer.error().http_status, answer.error().details});
+    }
     context.steps.push_back(
         {settings_.step_name, answer->model, answer->provider, answer->usage,
          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()});

@@ -125,7 +125,8 @@ class GraphFramework final : public Framework {
     const auto started = std::chrono::steady_clock::now();
     auto answer = context.llm.complete(request);
     if (!answer)
-      return tl::unexpected(TaskError{answer.error().code, answer.error().message, answer.error().http_status});
+      return tl::unexpected(
+          TaskError{answer.error().code, answer.error().message, answer.error().http_status, answer.error().details});
     context.record({name, answer->model, answer->provider, answer->usage,
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()});
     return graph::Update{{key, answer->content}};

@@ -105,7 +105,8 @@ Outcome Kernel::chat(ChatHistory& history, const ExecutionSettings& settings, co
   const auto started = std::chrono::steady_clock::now();
   auto answer = llm_.complete(request);
   if (!answer)
-    return tl::unexpected(TaskError{answer.error().code, answer.error().message, answer.error().http_status});
+    return tl::unexpected(
+        TaskError{answer.error().code, answer.error().message, answer.error().http_status, answer.error().details});
   history.add_assistant(answer->content);
   FunctionResult result;
   result.text = answer->content;

@@ -52,7 +52,8 @@ tl::expected<StepOutput, TaskError> run_step(const WorkflowSpec& spec, const Ste
           "Operation timed out during " + step.name + " phase after " + std::to_string(step.timeout_seconds) + "s",
           504});
     }
-    return tl::unexpected(TaskError{error.code, "step \"" + step.name + "\": " + error.message, error.http_status});
+    return tl::unexpected(
+        TaskError{error.code, "step \"" + step.name + "\": " + error.message, error.http_status, error.details});
   }
 
   StepOutput out;

@@ -6,7 +6,8 @@
 //     load: a shorter secret refuses the plugin), `exp` required.
 // Missing, unknown, revoked or expired credentials: 401 (with WWW-Authenticate); a token with
 // a bad signature or another algorithm: 403. Public paths pass without one; /admin/ and
-// /internal/ are guarded by the host's admin token instead. Configuration:
+// /internal/ are guarded by the host's admin token instead. Every success and failure is an
+// audit event (`auth.success`, `auth.failure`) — never with the credential. Configuration:
 //   public_paths:   exact paths that need no credential (default [/health, /health/ready])
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
 #include <openssl/evp.h>
@@ -91,41 +92,39 @@ class Auth final : public Middleware {
         credential = authorization.substr(7);
       }
     }
-    if (credential.empty()) return fail(request, refuse(401, "UNAUTHORIZED", "an API key or bearer token is required"));
-    if (credential.starts_with("sk_")) return check_key(request, credential);
-    if (jwt_secret_.empty()) return fail(request, refuse(401, "UNAUTHORIZED", "invalid API key"));
+    if (credential.empty()) return fail(refuse(401, "UNAUTHORIZED", "an API key or bearer token is required"));
+    if (credential.starts_with("sk_")) return check_key(credential);
+    if (jwt_secret_.empty()) return fail(refuse(401, "UNAUTHORIZED", "invalid API key"));
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(host_.now().time_since_epoch()).count();
     auto claims = auth::verify_hs256(credential, jwt_secret_, now);
     if (!claims) {
       const bool forged = claims.error() == auth::JwtFailure::bad_signature ||
                           claims.error() == auth::JwtFailure::unsupported_algorithm;
-      return fail(request,
-                  refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error())));
+      return fail(refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error())));
     }
     const auto subject = claims->find("sub");
     host_.set_principal(
         {"jwt", subject != claims->end() && subject->is_string() ? subject->get<std::string>() : "", "", ""});
+    host_.audit("auth.success", {{"method", "jwt"}});
     return std::nullopt;
   }
 
  private:
-  std::optional<MiddlewareReply> check_key(const HttpRequestInfo& request, const std::string& key) {
+  std::optional<MiddlewareReply> check_key(const std::string& key) {
     KeyDirectory* keys = host_.api_keys();
     auto found = keys ? keys->find_by_hash(sha256_hex(key)) : std::nullopt;
-    if (!found || !found->active) return fail(request, refuse(401, "UNAUTHORIZED", "invalid API key"));
+    if (!found || !found->active) return fail(refuse(401, "UNAUTHORIZED", "invalid API key"));
     if (!found->expires_at.empty() && found->expires_at <= utc_now_text(host_.now())) {
-      return fail(request, refuse(401, "UNAUTHORIZED", "the API key has expired"));
+      return fail(refuse(401, "UNAUTHORIZED", "the API key has expired"));
     }
     host_.set_principal({"api_key", found->id, found->name, found->team});
+    host_.audit("auth.success", {{"method", "api_key"}});
     return std::nullopt;
   }
 
-  // Logged without the credential: only the path, the client and the reason.
-  std::optional<MiddlewareReply> fail(const HttpRequestInfo& request, MiddlewareReply reply) {
-    host_.logger().warn("authentication failed", {{"path", request.path},
-                                                  {"client_ip", request.client_ip},
-                                                  {"status", reply.status},
-                                                  {"reason", reply.message}});
+  // Audited without the credential: the host adds the path and the client; here the reason.
+  std::optional<MiddlewareReply> fail(MiddlewareReply reply) {
+    host_.audit("auth.failure", {{"status", reply.status}, {"reason", reply.message}});
     return reply;
   }
 

@@ -31,6 +31,7 @@ class SlidingWindow {
   // Where `key` stands at `now`, counting nothing (for the headers of a response).
   Decision peek(const std::string& key, Clock::time_point now) const;
   std::size_t keys() const;
+  int limit() const { return limit_; }
 
  private:
   void sweep(Clock::time_point now);

@@ -19,7 +19,9 @@ struct ApiKey {
   std::int64_t rate_limit_per_hour = 1000;
   bool active = true;
   std::string created_at;
-  std::string expires_at;  // empty: never
+  std::string expires_at;                 // empty: never
+  std::int64_t daily_budget_nanousd = 0;  // 0: no limit
+  std::int64_t monthly_budget_nanousd = 0;
 };
 
 // Also the host's KeyDirectory (plugin-api 1.1), which the `auth` middleware checks keys with.
@@ -30,6 +32,7 @@ class ApiKeyRepository final : public plugin::KeyDirectory {
   // Stores the key; returns its id. A hash already stored is a StorageError.
   std::string create(const ApiKey& key);
   std::optional<ApiKey> find(const std::string& key_hash);
+  std::optional<ApiKey> find_by_id(const std::string& id);
   std::vector<ApiKey> list();  // oldest first
   bool set_active(const std::string& id, bool active);
 

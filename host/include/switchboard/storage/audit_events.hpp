@@ -1,6 +1,6 @@
 #pragma once
-// Audit events: who did what to what, when (admin actions on plugins, and later keys and
-// schemas). Written before the action is acknowledged, so an acknowledged action always has
+// Audit events: who did what to what, when (admin actions, authentication, refusals by
+// rate limits and budgets, PII found). Written before the action is acknowledged, so an acknowledged action always has
 // its event, even if the process dies right after.
 
 #include <cstdint>
@@ -23,13 +23,26 @@ struct AuditEvent {
   std::string created_at;  // utc_now() when empty
 };
 
+// Which events to read; empty fields do not filter.
+struct AuditQuery {
+  std::string action;        // exact, or a prefix ending in '.' ("auth." for auth.success and auth.failure)
+  std::string actor;         // exact
+  std::string request_id;    // exact
+  std::string since, until;  // ISO-8601 UTC, inclusive
+  int limit = 100;
+};
+
 class AuditEvents {
  public:
   explicit AuditEvents(Database& database) : database_(database) {}
   // Stores `event`; returns its id.
   std::int64_t append(const AuditEvent& event);
+  // Stores `events` in one transaction.
+  void append_all(const std::vector<AuditEvent>& events);
   // The newest `limit`, newest first; `action` empty for all.
   std::vector<AuditEvent> recent(int limit, const std::string& action = "");
+  // The newest events that match, newest first.
+  std::vector<AuditEvent> find(const AuditQuery& query);
 
  private:
   Database& database_;

@@ -64,6 +64,8 @@ class UsageLedger {
   UsageReport usage(const std::string& start, const std::string& end, const std::string& framework);
   // The newest `limit` rows, newest first; `framework` empty for all.
   std::vector<LedgerRow> transactions(int limit, const std::string& framework);
+  // What the calls of API key `api_key_id` made at or after `since` (ISO-8601 UTC) cost.
+  std::int64_t spent_by_key(const std::string& api_key_id, const std::string& since);
 
  private:
   Database& database_;

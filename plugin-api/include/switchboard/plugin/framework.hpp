@@ -43,6 +43,8 @@ struct TaskError {
   std::string code;       ///< e.g. "INVALID_REQUEST", "LLM_PROVIDER_ERROR", "TIMEOUT"
   std::string message;    ///< human-readable reason
   int http_status = 500;  ///< the status a client should see
+  /// More fields of the error a client sees (pass on an `LlmError`'s); null for none.
+  nlohmann::json details = nullptr;
 };
 
 /// The framework kind.

@@ -104,6 +104,8 @@ struct LlmError {
   std::string code;       ///< stable machine-readable code, e.g. "LLM_PROVIDER_ERROR"
   std::string message;    ///< human-readable reason (never contains secrets)
   int http_status = 502;  ///< the status a client of the host should see
+  /// More fields of the error a client sees (e.g. a budget's figures); null for none.
+  nlohmann::json details = nullptr;
 };
 
 /// Called for each streamed chunk; return false to stop the stream.
@@ -210,6 +212,16 @@ class HostServices {
   /// Records who the request being served acts for (call from `Middleware::on_request`):
   /// routes and budgets see it, and `GET /v1/auth/status` reports it.
   virtual void set_principal(const Principal& principal) { (void)principal; }
+
+  // Since 2.0.
+
+  /// Records a security event of the request being served in the audit log (stored, and
+  /// logged as JSON) with its request id, client and principal: e.g. `auth.failure`,
+  /// `rate_limit.exceeded`, `pii.detected`. `details` must hold no secret.
+  virtual void audit(const std::string& action, const nlohmann::json& details) {
+    (void)action;
+    (void)details;
+  }
 };
 
 }  // namespace switchboard::plugin
