@@ -63,6 +63,35 @@ bool header_is_safe(const std::pair<std::string, std::string>& header) {
   return !header.first.empty() && clean(header.first) && clean(header.second);
 }
 
+// JSON bodies nested deeper than this are refused before anything parses them: nlohmann
+// parses any depth, but copying or dumping a value recurses once per level, and a body of a
+// few hundred thousand brackets would overflow a thread's stack where a handler stores it.
+constexpr int kMaxJsonDepth = 64;
+
+bool json_nested_too_deep(std::string_view body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (body[first] != '{' && body[first] != '[')) return false;
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = first; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // whatever is escaped cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 struct HttpMetrics {
@@ -321,6 +350,16 @@ void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
 
 std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
   const auto& context = exchange.context;
+  // Pistache keeps any header block that fits the request cap; a server keeps far less.
+  std::size_t header_bytes = exchange.request.path.size() + exchange.request.query.size();
+  for (const auto& [name, value] : exchange.request.headers) header_bytes += name.size() + value.size() + 4;
+  if (header_bytes > config_.server.max_header_bytes ||
+      exchange.request.headers.size() > static_cast<std::size_t>(config_.server.max_headers)) {
+    return error_response(431, "HEADERS_TOO_LARGE",
+                          "request headers exceed " + std::to_string(config_.server.max_header_bytes) + " bytes or " +
+                              std::to_string(config_.server.max_headers) + " fields",
+                          context.request_id);
+  }
   for (const auto& name : config_.middleware) {
     if (auto p = exchange.lease->find(name); p && p->middleware) {
       exchange.chain.push_back(p->middleware);
@@ -338,6 +377,11 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
       log().error("middleware threw", {{"error", e.what()}});
       return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
     }
+  }
+  if (json_nested_too_deep(exchange.request.body)) {
+    return error_response(400, "INVALID_JSON",
+                          "the request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                          context.request_id);
   }
   if (!exchange.request.body.empty()) {
     for (auto* middleware : exchange.chain) {

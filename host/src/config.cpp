@@ -412,6 +412,10 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("server.port", config.server.port, 0, 65535);
   reader.integer("server.threads", config.server.threads, 1, 256);
   reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
+  reader.integer("server.max_header_bytes", config.server.max_header_bytes, 1024, 1 << 20);
+  reader.integer("server.max_headers", config.server.max_headers, 8, 10000);
+  reader.integer("server.header_timeout_seconds", config.server.header_timeout_seconds, 1, 3600);
+  reader.integer("server.body_timeout_seconds", config.server.body_timeout_seconds, 1, 3600);
   reader.string("server.environment", config.server.environment);
   reader.string("server.admin_token", config.server.admin_token);
   reader.integer("server.drain_seconds", config.server.drain_seconds, 0, 3600);

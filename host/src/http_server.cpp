@@ -658,7 +658,9 @@ void HttpServer::start() {
                      .threads(impl_->options.threads)
                      .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)        // streams write small chunks
                      .maxRequestSize(impl_->options.max_request_bytes + 64 * 1024)  // plus headers
-                     .maxResponseSize(64 * 1024 * 1024);
+                     .maxResponseSize(64 * 1024 * 1024)
+                     .headerTimeout(impl_->options.header_timeout)
+                     .bodyTimeout(impl_->options.body_timeout);
   impl_->endpoint->init(options);
   impl_->endpoint->setHandler(Http::make_handler<Handler>(&impl_->app, impl_->state));
   auto* state = impl_->state.get();

@@ -120,8 +120,10 @@ int serve(const ServeOptions& options) {
       }
       if (!auth_on) log.warn("listening beyond loopback without authentication", {{"host", config.server.host}});
     }
-    HttpServer server(app, {config.server.host, config.server.port, config.server.threads,
-                            config.server.max_request_bytes, config.server.drain_seconds});
+    HttpServer server(app,
+                      {config.server.host, config.server.port, config.server.threads, config.server.max_request_bytes,
+                       config.server.drain_seconds, std::chrono::seconds(config.server.header_timeout_seconds),
+                       std::chrono::seconds(config.server.body_timeout_seconds)});
     try {
       server.start();
     } catch (const std::exception& e) {

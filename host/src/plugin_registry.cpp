@@ -227,7 +227,12 @@ PluginRegistry::PluginRegistry(fs::path plugin_dir, fs::path private_dir, Servic
 PluginRegistry::~PluginRegistry() { current_.store(std::make_shared<const RegistrySnapshot>()); }
 
 tl::expected<fs::path, PluginError> PluginRegistry::resolve(const std::string& file) const {
-  // Only files inside the plugin folder may be loaded, whatever the caller wrote.
+  // Only files inside the plugin folder may be loaded, whatever the caller wrote; a NUL would
+  // cut the name short where the system reads it ("auth.so\0.txt" opening auth.so).
+  if (file.empty() || file.find('\0') != std::string::npos) {
+    return tl::unexpected(
+        PluginError{PluginError::Kind::invalid, "a plugin file name must be non-empty text without NUL"});
+  }
   std::error_code error;
   const fs::path base = fs::weakly_canonical(plugin_dir_, error);
   const fs::path candidate = fs::weakly_canonical(base / file, error);

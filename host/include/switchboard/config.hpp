@@ -19,6 +19,10 @@ struct ServerConfig {
   std::uint16_t port = 8000;
   int threads = 2;
   std::size_t max_request_bytes = 16 * 1024 * 1024;  // hard cap on a whole request
+  std::size_t max_header_bytes = 32 * 1024;          // all header names and values together
+  int max_headers = 100;
+  int header_timeout_seconds = 10;  // a client that trickles its headers is cut off
+  int body_timeout_seconds = 60;
   std::string environment = "development";
   std::string admin_token;  // empty: SWITCHBOARD_ADMIN_TOKEN, else a generated file
   int drain_seconds = 30;

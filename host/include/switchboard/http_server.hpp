@@ -2,6 +2,7 @@
 // The HTTP front: Pistache's endpoint, adapted to App::handle. Only http_server.cpp
 // includes Pistache, so its heavy headers stay out of the rest of the build.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,6 +17,8 @@ struct HttpServerOptions {
   int threads = 2;
   std::size_t max_request_bytes = 16 * 1024 * 1024;
   int drain_seconds = 30;  // how long stop() waits for requests in flight
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{60};
 };
 
 class HttpServer {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace switchboard {
 namespace {
@@ -14,15 +13,31 @@ std::size_t code_points(const std::string& text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+bool lower_letter(char c) { return c >= 'a' && c <= 'z'; }
+
+// An event-handler attribute: "on" and letters, not inside a word, then `=` (spaces allowed) —
+// the seed's on\w+\s*= rule, scanned in one pass (std::regex recurses per character and
+// overflows the stack on a long enough text).
+bool has_event_handler(const std::string& lower) {
+  for (std::size_t at = lower.find("on"); at != std::string::npos; at = lower.find("on", at + 1)) {
+    if (at > 0 && lower_letter(lower[at - 1])) continue;
+    std::size_t end = at + 2;
+    while (end < lower.size() && lower_letter(lower[end])) ++end;
+    if (end == at + 2) continue;
+    while (end < lower.size() && std::isspace(static_cast<unsigned char>(lower[end]))) ++end;
+    if (end < lower.size() && lower[end] == '=') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> clean_character_text(const std::string& text, std::string& why) {
   std::string lower = text;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const std::regex handler(R"((^|[^a-z])on[a-z]+\s*=)");
   if (lower.find("<script") != std::string::npos || lower.find("javascript:") != std::string::npos ||
-      std::regex_search(lower, handler)) {
+      has_event_handler(lower)) {
     why = "must not contain scripts";
     return std::nullopt;
   }
@@ -44,7 +59,8 @@ std::optional<std::string> clean_character_text(const std::string& text, std::st
     why = "must not be empty";
     return std::nullopt;
   }
-  if (code_points(out) > kMaxCharacters) {
+  // Bytes bound it too: continuation bytes with no lead byte (not UTF-8) count as no character.
+  if (code_points(out) > kMaxCharacters || out.size() > 4 * kMaxCharacters) {
     why = "must be at most 100 characters";
     return std::nullopt;
   }
