@@ -70,8 +70,9 @@ TEST_F(PluginRegistryTest, LoadsARealProviderAndItAnswers) {
 
 TEST_F(PluginRegistryTest, RefusesWrongMajorVersion) {
   auto message = refusal("middleware/wrong-major.so");
-  EXPECT_NE(message.find(("major version mismatch: host supports " + kHostApi + ", plugin was built for " + kNextMajor)),
-            std::string::npos)
+  EXPECT_NE(
+      message.find(("major version mismatch: host supports " + kHostApi + ", plugin was built for " + kNextMajor)),
+      std::string::npos)
       << message;
   EXPECT_NE(message.find("wrong-major.so"), std::string::npos) << message;
 }

@@ -3,7 +3,8 @@
 // ending in "." such as "auth."), actor, request_id, since and until (ISO-8601 UTC), limit
 // (1–10 000, default 100). Newest first. Events queued a moment ago are stored first, so a
 // caller sees what it has just caused.
-#include <regex>
+
+#include <re2/re2.h>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -25,10 +26,10 @@ HttpResponse audit_events(App& app, const RequestContext& context) {
   query.action = context.request.query_param("action").value_or("");
   query.actor = context.request.query_param("actor").value_or("");
   query.request_id = context.request.query_param("request_id").value_or("");
-  static const std::regex iso(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?)");
+  static const RE2 iso(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?)");
   for (auto [name, target] : {std::pair{"since", &query.since}, std::pair{"until", &query.until}}) {
     *target = context.request.query_param(name).value_or("");
-    if (!target->empty() && !std::regex_match(*target, iso)) {
+    if (!target->empty() && !RE2::FullMatch(*target, iso)) {
       details.push_back({{"field", name}, {"message", "an ISO-8601 UTC time, e.g. 2026-11-22T10:00:00Z"}});
     }
   }

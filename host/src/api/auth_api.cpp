@@ -5,7 +5,8 @@
 #include <openssl/rand.h>
 
 #include <cmath>
-#include <regex>
+
+#include <re2/re2.h>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -72,8 +73,8 @@ storage::ApiKey key_from(const json& body, json& details) {
   key.name = text("name", 100, true);
   key.team = text("team", 100, false);
   key.expires_at = text("expires_at", 40, false);
-  static const std::regex iso(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z)");
-  if (!key.expires_at.empty() && !std::regex_match(key.expires_at, iso)) {
+  static const RE2 iso(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z)");
+  if (!key.expires_at.empty() && !RE2::FullMatch(key.expires_at, iso)) {
     details.push_back({{"field", "expires_at"}, {"message", "an ISO-8601 UTC time, e.g. 2027-01-01T00:00:00Z"}});
   }
   if (body.contains("rate_limit_per_hour")) {

@@ -1,6 +1,6 @@
 #include "common.hpp"
 
-#include <regex>
+#include <re2/re2.h>
 
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
@@ -15,8 +15,8 @@ HttpResponse no_store(const RequestContext& context) {
 }
 
 std::optional<std::int64_t> path_id(const std::string& text) {
-  static const std::regex digits(R"(\d{1,18})");
-  if (!std::regex_match(text, digits)) return std::nullopt;
+  static const RE2 digits(R"(\d{1,18})");
+  if (!RE2::FullMatch(text, digits)) return std::nullopt;
   return std::stoll(text);
 }
 
@@ -24,8 +24,8 @@ int int_param(const RequestContext& context, const char* name, int fallback, int
               nlohmann::json& details) {
   auto text = context.request.query_param(name);
   if (!text) return fallback;
-  static const std::regex digits(R"(\d{1,9})");
-  if (!std::regex_match(*text, digits) || std::stoi(*text) < min || std::stoi(*text) > max) {
+  static const RE2 digits(R"(\d{1,9})");
+  if (!RE2::FullMatch(*text, digits) || std::stoi(*text) < min || std::stoi(*text) > max) {
     details.push_back(
         {{"field", name},
          {"message", "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max)}});

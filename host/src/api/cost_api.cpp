@@ -3,7 +3,8 @@
 // rows. Both first flush the ledger writer, so a report includes every call made before it.
 #include <chrono>
 #include <cmath>
-#include <regex>
+
+#include <re2/re2.h>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
@@ -25,8 +26,8 @@ json totals_json(const storage::UsageTotals& totals) {
 }
 
 std::optional<chrono::sys_days> parse_date(const std::string& text) {
-  static const std::regex shape(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(text, shape)) return std::nullopt;
+  static const RE2 shape(R"(\d{4}-\d{2}-\d{2})");
+  if (!RE2::FullMatch(text, shape)) return std::nullopt;
   const chrono::year_month_day day{chrono::year{std::stoi(text.substr(0, 4))},
                                    chrono::month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
                                    chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
