@@ -84,15 +84,13 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
                                    "provider plugin \"" + instance->plugin + "\" needs the upstream HTTP client", 503});
   }
 
-  GatedCall gated{request, {}};
-  if (gate_) {
-    auto admitted = gate_->admit(context, request);
-    if (!admitted) {
-      auto& refusal = admitted.error();
-      return tl::unexpected(LlmError{refusal.code, refusal.message, refusal.status, refusal.details});
-    }
-    gated = std::move(*admitted);
+  auto admitted =
+      gate_ ? gate_->admit(context, request) : tl::expected<GatedCall, plugin::MiddlewareReply>(GatedCall{request, {}});
+  if (!admitted) {
+    auto& refusal = admitted.error();
+    return tl::unexpected(LlmError{refusal.code, refusal.message, refusal.status, refusal.details});
   }
+  GatedCall gated = std::move(*admitted);
   plugin::ChatRequest& effective = gated.request;
   if (effective.model.empty()) effective.model = instance->model;
   if (effective.request_id.empty() && context) effective.request_id = context->request_id;

@@ -62,7 +62,7 @@ class InputGuard final : public Middleware {
     if (!sanitise_prompts_) return {};
     std::optional<ChatRequest> rewritten;
     for (std::size_t i = 0; i < call.messages.size(); ++i) {
-      const auto clean = inspector_.sanitise(nlohmann::json(call.messages[i].content)).get<std::string>();
+      const auto clean = input_guard::sanitise_text(call.messages[i].content);
       if (clean == call.messages[i].content) continue;
       if (!rewritten) rewritten = call;
       rewritten->messages[i].content = clean;

@@ -269,6 +269,8 @@ bool flag_from(const json& config, const std::string& key, bool fallback) {
 
 }  // namespace
 
+std::string sanitise_text(std::string_view text) { return clean(text); }
+
 const char* name(Category category) {
   switch (category) {
     case Category::control_character:

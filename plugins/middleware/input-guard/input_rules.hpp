@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,10 @@ struct Rules {
   // std::invalid_argument naming the key when a value is of the wrong type or out of range.
   static Rules from_config(const nlohmann::json& config);
 };
+
+// `text` as `Inspector::sanitise` cleans each string: control characters (C0 but tab, line feed
+// and carriage return) dropped, bytes that are not UTF-8 replaced by U+FFFD.
+std::string sanitise_text(std::string_view text);
 
 // At most this many violations are reported per body: enough to explain a refusal, bounded
 // whatever the body holds.

@@ -52,15 +52,16 @@ class PiiRedact final : public Middleware {
   LlmCallDecision on_llm_call(const HttpRequestInfo&, const ChatRequest& call) override {
     if (mode_ == "off") return {};
     auto redactor = std::make_unique<pii::Redactor>(kinds_);
-    ChatRequest rewritten = call;
-    for (auto& message : rewritten.messages) message.content = redactor->redact(message.content);
-    if (redactor->empty()) return {};
+    std::vector<std::string> redacted;
+    for (const auto& message : call.messages) redacted.push_back(redactor->redact(message.content));
+    if (redactor->empty()) return {};  // the call goes as it is: nothing copied
     nlohmann::json found = nlohmann::json::object();
     for (const auto& [kind, count] : redactor->counts()) found[pii::name(kind)] = count;
     host_.audit("pii.detected", {{"mode", mode_}, {"found", found}});
     if (mode_ == "log") return {};
     LlmCallDecision decision;
-    decision.rewritten = std::move(rewritten);
+    decision.rewritten = call;
+    for (std::size_t i = 0; i < redacted.size(); ++i) decision.rewritten->messages[i].content = std::move(redacted[i]);
     if (restore_) decision.answer = std::make_shared<RestoreValues>(std::move(redactor));
     return decision;
   }

@@ -56,7 +56,7 @@ std::int64_t as_integer(const redisReply* reply) {
   if (reply->type == REDIS_REPLY_INTEGER) return reply->integer;
   std::int64_t value = 0;
   if (reply->type == REDIS_REPLY_STRING) {
-    // Scores come back as text, possibly "1700000000000" or "1.7e+12"-free integers.
+    // Scores come back as text: whole milliseconds, which Redis writes as plain digits.
     const char* end = reply->str + reply->len;
     std::from_chars(reply->str, end, value);
   }
