@@ -194,6 +194,8 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   add_routes();
 }
 
+plugin::LlmClient& App::llm() { return *llm_; }
+
 App::~App() {
   workers_->shutdown();
   parallel_->shutdown();
@@ -226,6 +228,7 @@ void App::add_routes() {
   add_context_routes(router_, *this);
   add_auth_routes(router_, *this);
   add_audit_routes(router_, *this);
+  add_analyze_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

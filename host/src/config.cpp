@@ -398,7 +398,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
 
   static const std::set<std::string> known_sections = {"server",  "paths",      "logging",   "storage",
                                                        "plugins", "middleware", "providers", "default_provider",
-                                                       "routing", "resilience", "retention"};
+                                                       "routing", "resilience", "retention", "analysis"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -412,6 +412,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("server.port", config.server.port, 0, 65535);
   reader.integer("server.threads", config.server.threads, 1, 256);
   reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
+  reader.integer("analysis.max_repairs", config.analysis.max_repairs, 0, 10);
   reader.integer("server.max_header_bytes", config.server.max_header_bytes, 1024, 1 << 20);
   reader.integer("server.max_headers", config.server.max_headers, 8, 10000);
   reader.integer("server.header_timeout_seconds", config.server.header_timeout_seconds, 1, 3600);

@@ -167,12 +167,18 @@ void FakeUpstream::serve(int fd) {
     const std::string model = seen.body.is_object() ? seen.body.value("model", "echo") : "echo";
     const bool stream = seen.body.is_object() && seen.body.value("stream", false);
     std::string last_user;
+    std::string first_user;
+    bool answered_before = false;
     if (seen.body.is_object() && seen.body.contains("messages")) {
       for (const auto& m : seen.body["messages"]) {
-        if (m.value("role", "") == "user" && m["content"].is_string()) last_user = m["content"];
+        if (m.value("role", "") == "assistant") answered_before = true;
+        if (m.value("role", "") != "user" || !m["content"].is_string()) continue;
+        last_user = m["content"];
+        if (first_user.empty()) first_user = last_user;
       }
     }
-    const std::string text = model == "verbatim" ? last_user : "echo: " + last_user;
+    std::string text = model == "verbatim" ? last_user : "echo: " + last_user;
+    if (model == "repair-once") text = answered_before ? first_user : "I think the number is 12345.";
 
     if (model.rfind("status-", 0) == 0) {
       const int status = std::stoi(model.substr(7));

@@ -3,6 +3,8 @@
 // integration tests. The request's "model" picks the behaviour:
 //   echo          answers "echo: <last user message>" (whole, or streamed word by word)
 //   verbatim      answers the last user message as it is (e.g. JSON a test wrote)
+//   repair-once   first answers prose; asked again (an assistant turn in the messages), the
+//                 first user message as it is
 //   slow-echo     the same after 300 ms
 //   drip          streams 20 chunks 50 ms apart
 //   status-429    429 with Retry-After: 1;  status-500, status-503 likewise

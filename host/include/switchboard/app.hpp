@@ -83,6 +83,8 @@ class App {
   storage::Database* database() { return database_.get(); }
   // Null without a store.
   LedgerWriter* ledger_writer() { return ledger_writer_.get(); }
+  // The LLM client frameworks get: routing, budgets, middleware, pricing and the ledger.
+  plugin::LlmClient& llm();
   AuditLog& audit() { return *audit_; }
   const LlmCallGate& llm_gate() const { return *llm_gate_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }

@@ -95,8 +95,15 @@ struct ResilienceConfig {
   nlohmann::json custom = nlohmann::json::object();
 };
 
+// Structured extraction (POST /v1/analyze): how often a model that answered invalid
+// output is asked again with the problems.
+struct AnalysisConfig {
+  int max_repairs = 2;
+};
+
 struct Config {
   ServerConfig server;
+  AnalysisConfig analysis;
   PathsConfig paths;
   LoggingConfig logging;
   StorageConfig storage;

@@ -1,0 +1,133 @@
+// POST /v1/analyze through the real binary and a fake upstream: output validated against the
+// caller's JSON Schema (or seed 001's structured response), a model that answers prose first
+// repaired by sending the problems back, repairs that run out, XML checked well-formed, and
+// bad requests refused naming the field.
+#include <gtest/gtest.h>
+
+#include "../support/fake_upstream.hpp"
+#include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
+
+namespace switchboard::test {
+namespace {
+
+using nlohmann::json;
+
+const json kInvoiceSchema = {
+    {"type", "object"},
+    {"required", {"invoice_number", "amount"}},
+    {"properties", {{"invoice_number", {{"type", "string"}}}, {"amount", {{"type", "number"}}}}}};
+const json kInvoice = {{"invoice_number", "12345"}, {"amount", 1250.0}};
+
+class Analyze : public ::testing::Test {
+ protected:
+  FakeUpstream upstream_;
+  ServerProcess server_{ServerOptions{R"(
+plugins:
+  - {name: openai, file: providers/openai.so}
+  - {name: free, file: cost/free.so}
+middleware: []
+providers:
+  - {name: fake, plugin: openai, base_url: )" +
+                                          upstream_.base_url() +
+                                          R"(, model: verbatim}
+  - {name: fixer, plugin: openai, base_url: )" +
+                                          upstream_.base_url() +
+                                          R"(, model: repair-once}
+default_provider: fake
+)",
+                                      {},
+                                      {},
+                                      {}}};
+  HttpClient client_{server_.base_url()};
+
+  HttpReply analyze(const json& body) { return client_.post("/v1/analyze", body.dump()); }
+};
+
+TEST_F(Analyze, OutputThatMatchesTheSchemaPassesAtOnce) {
+  auto reply = analyze({{"prompt", kInvoice.dump()}, {"schema", kInvoiceSchema}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto out = reply.json();
+  EXPECT_EQ(out["result"], kInvoice);
+  EXPECT_EQ(out["validation_status"], "passed");
+  EXPECT_EQ(out["repairs"], 0);
+  EXPECT_EQ(out["output_format"], "json");
+  EXPECT_EQ(out["provider_used"], "fake");
+  EXPECT_EQ(out["cached"], false);
+  ASSERT_EQ(upstream_.requests().size(), 1u);
+  // The schema went out in the instructions.
+  EXPECT_NE(upstream_.requests()[0].body["messages"][0]["content"].get<std::string>().find("invoice_number"),
+            std::string::npos);
+}
+
+TEST_F(Analyze, ProseIsRepairedBySendingTheProblemsBack) {
+  auto reply = analyze({{"prompt", kInvoice.dump()}, {"schema", kInvoiceSchema}, {"options", {{"provider", "fixer"}}}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json()["result"], kInvoice);
+  EXPECT_EQ(reply.json()["repairs"], 1);
+  EXPECT_EQ(reply.json()["provider_used"], "fixer");
+  const auto requests = upstream_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto& retry = requests[1].body["messages"];
+  ASSERT_EQ(retry.size(), 4u);
+  EXPECT_EQ(retry[2]["content"], "I think the number is 12345.");
+  EXPECT_NE(retry[3]["content"].get<std::string>().find("no JSON object or array"), std::string::npos) << retry;
+}
+
+TEST_F(Analyze, RepairsThatRunOutAnswer422WithTheProblems) {
+  auto reply = analyze({{"prompt", "not json at all"}, {"schema", kInvoiceSchema}});
+  ASSERT_EQ(reply.status, 422) << reply.body;
+  const auto error = reply.json()["error"];
+  EXPECT_EQ(error["code"], "VALIDATION_FAILED");
+  EXPECT_EQ(error["details"]["repairs"], 2);
+  EXPECT_FALSE(error["details"]["problems"].empty());
+  EXPECT_EQ(upstream_.requests().size(), 3u);  // the first answer and two repairs
+}
+
+TEST_F(Analyze, WithoutASchemaTheSeedsStructuredResponseComesBack) {
+  const json structured = {{"intent", "extract"},
+                           {"subject", "invoice details"},
+                           {"entities", {{"key_details", {"invoice_number: 12345"}}, {"source", "invoice"}}},
+                           {"original_language", "en"},
+                           {"confidence", 0.95}};
+  auto reply = analyze({{"prompt", structured.dump()}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto out = reply.json();
+  EXPECT_EQ(out["intent"], "extract");
+  EXPECT_EQ(out["entities"]["key_details"][0], "invoice_number: 12345");
+  EXPECT_EQ(out["confidence"], 0.95);
+  EXPECT_EQ(out["validation_status"], "passed");
+}
+
+TEST_F(Analyze, XmlMustBeWellFormed) {
+  auto good = analyze({{"prompt", "<invoice><number>12345</number></invoice>"}, {"format", "xml"}});
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(good.json()["xml"], "<invoice><number>12345</number></invoice>");
+  EXPECT_EQ(good.json()["output_format"], "xml");
+  auto bad = analyze({{"prompt", "<invoice><number>12345</invoice>"}, {"format", "xml"}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+}
+
+TEST_F(Analyze, BadRequestsAreRefusedNamingTheField) {
+  json deep = {{"type", "object"}};
+  for (int i = 0; i < 11; ++i) deep = {{"type", "object"}, {"properties", {{"x", deep}}}};
+  const std::pair<json, std::string> cases[] = {
+      {{{"prompt", ""}}, "prompt"},
+      {{{"prompt", std::string(10'001, 'a')}}, "prompt"},
+      {{{"prompt", "x"}, {"format", "yaml"}}, "format"},
+      {{{"prompt", "x"}, {"schema", deep}}, "schema"},
+      {{{"prompt", "x"}, {"schema", {{"type", 12}}}}, "schema"},
+      {{{"prompt", "x"}, {"options", {{"provider", "nowhere"}}}}, "options.provider"},
+      {{{"prompt", "x"}, {"options", {{"temperature", 3}}}}, "options.temperature"},
+  };
+  for (const auto& [body, field] : cases) {
+    auto reply = analyze(body);
+    EXPECT_EQ(reply.status, 400) << field << ": " << reply.body;
+    EXPECT_EQ(reply.json()["error"]["code"], "INVALID_REQUEST");
+    EXPECT_EQ(reply.json()["error"]["details"][0]["field"], field) << reply.body;
+  }
+  EXPECT_EQ(upstream_.requests().size(), 0u);
+}
+
+}  // namespace
+}  // namespace switchboard::test
