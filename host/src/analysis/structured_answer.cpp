@@ -80,6 +80,14 @@ tl::expected<StructuredAnswer, plugin::LlmError> ask_structured(const Structured
                                                                 const CompleteFn& complete) {
   plugin::ChatRequest call = request.call;
   call.messages = {{"system", instructions(request), ""}, {"user", request.prompt, ""}};
+  // Models with structured outputs (OpenAI's response_format) keep to the schema by
+  // themselves; the instructions and the repair loop cover those without.
+  if (request.format == "json" && call.extra.is_object() && !call.extra.contains("response_format")) {
+    call.extra["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema",
+         {{"name", "structured_answer"}, {"schema", request.schema ? request.schema_json : default_schema()}}}};
+  }
   StructuredAnswer answer;
   for (int attempt = 0;; ++attempt) {
     auto result = complete(call);

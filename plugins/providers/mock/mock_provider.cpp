@@ -5,16 +5,22 @@
 //   failure_rate:    share of calls that fail with a retryable error, 0..1 (default 0)
 //   seed:            seed of the failure dice (default 42)
 // A user message containing "[mock:fail]" always fails (for tests of error paths).
+// Structured answers: a request whose `response_format` is `json_schema` gets JSON that
+// validates against the schema, `json_object` gets a JSON object, and one whose system message
+// asks for XML gets a well-formed XML document — so structured extraction works offline.
 #include <algorithm>
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/provider.hpp>
+
+#include "schema_example.hpp"
 
 namespace {
 
@@ -93,12 +99,16 @@ class MockProvider final : public Provider {
   ChatResult answer(const ChatRequest& request, const ProviderEndpoint& endpoint) const {
     std::string prompt;
     std::string last_user;
+    bool wants_xml = false;
     for (const auto& message : request.messages) {
       prompt += message.role + ": " + message.content + "\n";
       if (message.role == "user") last_user = message.content;
+      if (message.role == "system" && message.content.find("XML") != std::string::npos) wants_xml = true;
     }
     // The same request always gets the same answer: words chosen by a hash of the prompt.
     std::uint64_t state = std::hash<std::string>{}(prompt) | 1;
+    if (auto structured = structured_answer(request, wants_xml, state))
+      return finished(request, endpoint, prompt, *structured, "stop");
     const int length = 24 + static_cast<int>(state % 24);
     std::string text = "Mock answer to \"" + last_user.substr(0, 60) + "\":";
     int produced = 0;
@@ -116,13 +126,34 @@ class MockProvider final : public Provider {
       ++produced;
     }
     text += ".";
+    return finished(request, endpoint, prompt, text, finish);
+  }
+
+  static std::optional<std::string> structured_answer(const ChatRequest& request, bool wants_xml, std::uint64_t seed) {
+    const auto format = request.extra.is_object() ? request.extra.find("response_format") : request.extra.end();
+    if (format != request.extra.end() && format->is_object()) {
+      const std::string type = format->value("type", "");
+      if (type == "json_schema") {
+        const auto spec = format->value("json_schema", nlohmann::json::object());
+        return switchboard::mock::example_for(spec.value("schema", nlohmann::json::object()), seed).dump();
+      }
+      if (type == "json_object") {
+        return nlohmann::json{{"answer", switchboard::mock::example_for({{"type", "string"}}, seed)}}.dump();
+      }
+    }
+    if (wants_xml) return switchboard::mock::example_xml(seed);
+    return std::nullopt;
+  }
+
+  static ChatResult finished(const ChatRequest& request, const ProviderEndpoint& endpoint, const std::string& prompt,
+                             std::string text, std::string finish) {
     ChatResult result;
     result.id = "mock-" + std::to_string(std::hash<std::string>{}(prompt) % 1000000007ULL);
     result.model = request.model.empty() ? endpoint.model : request.model;
-    result.content = text;
-    result.finish_reason = finish;
     result.usage.input_tokens = count_tokens(prompt);
     result.usage.output_tokens = count_tokens(text);
+    result.content = std::move(text);
+    result.finish_reason = std::move(finish);
     return result;
   }
 
