@@ -19,10 +19,13 @@
 #include <switchboard/upstream_client.hpp>
 #include <switchboard/worker_pool.hpp>
 
+#include "api/jobs_api.hpp"
 #include "api/routes.hpp"
 #include "audit_log.hpp"
 #include "budget_guard.hpp"
+#include "cache/response_cache.hpp"
 #include "constant_time.hpp"
+#include "jobs/job_runner.hpp"
 #include "ledger_writer.hpp"
 #include "llm_call_gate.hpp"
 #include "llm_client.hpp"
@@ -155,6 +158,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
       audit_(std::make_unique<AuditLog>(database_.get())),
       metrics_(std::make_unique<MetricsRegistry>()),
       kv_(std::make_unique<MemoryKeyValueStore>()),
+      response_cache_(std::make_unique<ResponseCache>(config_.cache)),
       llm_(std::make_unique<HostLlmClient>(config_)) {
   // Private copies of loaded plugins live in a folder of this process, removed on exit.
   const fs::path private_dir = paths_.data_dir / "plugin-copies" / std::to_string(::getpid());
@@ -191,12 +195,20 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   }
   llm_gate_ = std::make_unique<LlmCallGate>(budgets_.get(), *audit_);
   llm_->attach_gate(*llm_gate_);
+  if (config_.cache.enabled) llm_->attach_cache(*response_cache_);
   add_routes();
 }
 
 plugin::LlmClient& App::llm() { return *llm_; }
 
+void App::start_jobs() {
+  if (!database_ || jobs_ || config_.jobs.workers <= 0) return;
+  jobs_ = std::make_unique<JobRunner>(*database_, config_.jobs, config_.retention.jobs_hours,
+                                      [this](const storage::Job& job) { return run_job(*this, job); });
+}
+
 App::~App() {
+  jobs_.reset();  // running jobs finish first
   workers_->shutdown();
   parallel_->shutdown();
   timers_.reset();    // no retry starts after this
@@ -229,6 +241,8 @@ void App::add_routes() {
   add_auth_routes(router_, *this);
   add_audit_routes(router_, *this);
   add_analyze_routes(router_, *this);
+  add_cache_routes(router_, *this);
+  add_job_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -254,9 +268,15 @@ struct App::Exchange {
                 {},
                 {},
                 &info,
-                &chain},
+                &chain,
+                false,
+                std::nullopt},
         info{request.method,      request.path,      request.query,     request.headers,
-             request.body.size(), request.client_ip, context.request_id} {}
+             request.body.size(), request.client_ip, context.request_id} {
+    const std::string cache_control = request.header("Cache-Control").value_or("");
+    context.cache_bypass =
+        cache_control.find("no-cache") != std::string::npos || cache_control.find("no-store") != std::string::npos;
+  }
 
   HttpRequest request;
   SnapshotLease lease;

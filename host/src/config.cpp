@@ -119,12 +119,15 @@ void apply_environment(json& doc, const Environment& env, Origins& origins) {
       {"LOG_LEVEL", "logging.level"},
       {"DATABASE_URL", "storage.url"},
       {"RESILIENCE_PRESET", "resilience.preset"},
+      {"REDIS_URL", "cache.redis_url"},
+      {"SWITCHBOARD_WEBHOOK_SECRET", "jobs.webhook_secret"},
   };
   for (const auto& [variable, key] : named) {
     auto it = env.find(variable);
     if (it == env.end()) continue;
-    // Values are read as YAML scalars so numbers stay numbers; the admin token stays text.
-    json value = key == "server.admin_token" ? json(it->second) : env_scalar(it->second);
+    // Values are read as YAML scalars so numbers stay numbers; secrets and URLs stay text.
+    const bool text = key == "server.admin_token" || key == "jobs.webhook_secret" || key == "cache.redis_url";
+    json value = text ? json(it->second) : env_scalar(it->second);
     set_path(doc, key, value);
     origins[key] = variable;
   }
@@ -396,9 +399,9 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   apply_environment(doc, env, origins);
   apply_provider_environment(doc, env, origins);
 
-  static const std::set<std::string> known_sections = {"server",  "paths",      "logging",   "storage",
-                                                       "plugins", "middleware", "providers", "default_provider",
-                                                       "routing", "resilience", "retention", "analysis"};
+  static const std::set<std::string> known_sections = {
+      "server",           "paths",   "logging",    "storage",   "plugins",  "middleware", "providers",
+      "default_provider", "routing", "resilience", "retention", "analysis", "cache",      "jobs"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -413,6 +416,24 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("server.threads", config.server.threads, 1, 256);
   reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
   reader.integer("analysis.max_repairs", config.analysis.max_repairs, 0, 10);
+  reader.boolean("cache.enabled", config.cache.enabled);
+  reader.integer("cache.ttl_seconds", config.cache.ttl_seconds, 1, 30 * 86400);
+  reader.integer("cache.max_entries", config.cache.max_entries, 0, 100'000'000);
+  reader.integer("cache.max_bytes", config.cache.max_bytes, 0, 1LL << 40);
+  reader.integer("cache.max_entry_bytes", config.cache.max_entry_bytes, 1024, 1LL << 30);
+  reader.integer("cache.compress_above_bytes", config.cache.compress_above_bytes, 0, 1LL << 30);
+  reader.boolean("cache.shared_across_keys", config.cache.shared_across_keys);
+  reader.string("cache.redis_url", config.cache.redis_url);
+  reader.string("cache.redis_prefix", config.cache.redis_prefix);
+  reader.integer("jobs.workers", config.jobs.workers, 0, 256);
+  reader.integer("jobs.heartbeat_seconds", config.jobs.heartbeat_seconds, 1, 3600);
+  reader.integer("jobs.stale_after_seconds", config.jobs.stale_after_seconds, 2, 86400);
+  reader.integer("jobs.max_attempts", config.jobs.max_attempts, 1, 100);
+  reader.string("jobs.webhook_secret", config.jobs.webhook_secret);
+  reader.integer("jobs.webhook_attempts", config.jobs.webhook_attempts, 1, 100);
+  reader.integer("jobs.webhook_backoff_ms", config.jobs.webhook_backoff_ms, 10, 3'600'000);
+  reader.integer("jobs.webhook_timeout_ms", config.jobs.webhook_timeout_ms, 100, 600'000);
+  reader.boolean("jobs.webhook_allow_private", config.jobs.webhook_allow_private);
   reader.integer("server.max_header_bytes", config.server.max_header_bytes, 1024, 1 << 20);
   reader.integer("server.max_headers", config.server.max_headers, 8, 10000);
   reader.integer("server.header_timeout_seconds", config.server.header_timeout_seconds, 1, 3600);

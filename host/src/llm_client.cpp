@@ -1,5 +1,6 @@
 #include "llm_client.hpp"
 
+#include "cache/response_cache.hpp"
 #include "call_pricing.hpp"
 #include "llm_call_gate.hpp"
 #include "provider_call.hpp"
@@ -56,6 +57,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::stream(const plugin::C
 
 tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::ChatRequest& request,
                                                                const plugin::ChunkCallback* on_chunk) {
+  ResponseCache::set_last_call_cached(false);
   // A call made while serving a request uses that request's plugin versions.
   const RequestContext* context = current_request();
   SnapshotLease own;
@@ -123,8 +125,24 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
 
   const auto started = std::chrono::steady_clock::now();
   tl::expected<plugin::ChatResult, plugin::ProviderError> result;
+  // The cache sees the call as it leaves (after middleware rewrote it) and keeps the answer as
+  // the provider gave it: answer filters run on a cached answer as on a fresh one.
+  std::string cache_name;
+  std::optional<CachedAnswer> cached;
+  if (cache_ && !(context && context->cache_bypass)) {
+    cache_name = cache_->name_of(instance->name, labels.api_key_id, effective);
+    cached = cache_->find(cache_name);
+  }
   try {
-    if (provider->provider->in_process()) {
+    if (cached) {
+      result = cached->result;
+      if (on_chunk) {
+        // Whole, as one piece and the finish.
+        if ((*on_chunk)(plugin::ChatChunk{cached->result.content, std::nullopt, std::nullopt})) {
+          (*on_chunk)(plugin::ChatChunk{"", cached->result.finish_reason, cached->result.usage});
+        }
+      }
+    } else if (provider->provider->in_process()) {
       result = on_chunk ? provider->provider->stream(effective, endpoint, *on_chunk)
                         : provider->provider->complete(effective, endpoint);
     } else {
@@ -175,8 +193,22 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
       usage_sink_(priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels));
     return tl::unexpected(timed_out(*instance, *timeout));
   }
-  const auto entry = priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels);
-  if (provider->provider->in_process() && usage_sink_) usage_sink_(entry);  // the router records its own calls
+  auto entry = priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels);
+  if (cached) {
+    // No provider was called: the ledger shows the call at no cost, with what it avoided.
+    entry.input_tokens = entry.output_tokens = entry.cached_tokens = 0;
+    entry.cost_nanousd = 0;
+    entry.cache_hit = true;
+    entry.avoided_cost_nanousd = cached->cost_nanousd;
+    if (usage_sink_) usage_sink_(entry);
+    ResponseCache::set_last_call_cached(true);
+  } else if (provider->provider->in_process() && usage_sink_) {
+    usage_sink_(entry);  // the router records its own calls
+  }
+  if (result && !cached && !cache_name.empty() && !result->content.empty() && result->finish_reason != "error") {
+    cache_->store(cache_name, {*result, entry.cost_nanousd},
+                  context && context->cache_ttl ? *context->cache_ttl : cache_->default_ttl());
+  }
   if (!result) {
     const auto& error = result.error();
     log().warn("provider call failed",

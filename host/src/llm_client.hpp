@@ -12,6 +12,7 @@ namespace switchboard {
 class LlmCallGate;
 class PluginRegistry;
 class ProviderRouter;
+class ResponseCache;
 
 class HostLlmClient final : public plugin::LlmClient {
  public:
@@ -20,6 +21,7 @@ class HostLlmClient final : public plugin::LlmClient {
   void attach(const PluginRegistry& registry) { registry_ = &registry; }
   void attach_router(ProviderRouter& router) { router_ = &router; }
   void attach_gate(const LlmCallGate& gate) { gate_ = &gate; }
+  void attach_cache(ResponseCache& cache) { cache_ = &cache; }
   // Where each call's ledger entry goes; unset: nowhere.
   void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }
 
@@ -34,6 +36,7 @@ class HostLlmClient final : public plugin::LlmClient {
   const PluginRegistry* registry_ = nullptr;
   ProviderRouter* router_ = nullptr;
   const LlmCallGate* gate_ = nullptr;
+  ResponseCache* cache_ = nullptr;  // unset: cache.enabled is false
   std::function<void(storage::LedgerEntry)> usage_sink_;
 };
 

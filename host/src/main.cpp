@@ -104,6 +104,7 @@ int serve(const ServeOptions& options) {
   {
     App app(config, paths, token->token, database);
     const int refused = app.load_configured_plugins();
+    app.start_jobs();
     log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
                                 {"loaded", app.registry().snapshot()->plugins.size()},
                                 {"refused", refused}});

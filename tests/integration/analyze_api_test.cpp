@@ -129,5 +129,68 @@ TEST_F(Analyze, BadRequestsAreRefusedNamingTheField) {
   EXPECT_EQ(upstream_.requests().size(), 0u);
 }
 
+TEST_F(Analyze, ASecondIdenticalCallIsServedFromTheCache) {
+  const json body = {{"prompt", kInvoice.dump()}, {"schema", kInvoiceSchema}};
+  ASSERT_EQ(analyze(body).json()["cached"], false);
+  auto again = analyze(body);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["cached"], true);
+  EXPECT_EQ(again.json()["result"], kInvoice);
+  EXPECT_EQ(upstream_.requests().size(), 1u);
+}
+
+TEST_F(Analyze, ABatchKeepsItsOrderAndCountsWhatFailed) {
+  const json second = {{"invoice_number", "777"}, {"amount", 3.5}};
+  auto reply = client_.post("/v1/analyze/batch", json({{"prompts", {kInvoice.dump(), "no json here", second.dump()}},
+                                                       {"schema", kInvoiceSchema},
+                                                       {"options", {{"temperature", 0}}}})
+                                                     .dump());
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto out = reply.json();
+  ASSERT_EQ(out["results"].size(), 3u);
+  EXPECT_EQ(out["results"][0]["index"], 0);
+  EXPECT_EQ(out["results"][0]["status"], "completed");
+  EXPECT_EQ(out["results"][0]["result"], kInvoice);
+  EXPECT_EQ(out["results"][1]["status"], "failed");
+  EXPECT_EQ(out["results"][1]["error"]["code"], "VALIDATION_FAILED");
+  EXPECT_EQ(out["results"][2]["result"], second);
+  EXPECT_EQ(out["summary"], json({{"total", 3}, {"successful", 2}, {"failed", 1}}));
+  EXPECT_TRUE(out["processing_time_ms"].is_number_integer());
+  EXPECT_EQ(upstream_.requests().size(), 5u);  // two passed at once, one had two repairs
+}
+
+TEST_F(Analyze, ABadBatchIsRefusedNamingThePrompt) {
+  const std::pair<json, std::string> cases[] = {
+      {{{"prompts", json::array()}}, "prompts"},
+      {{{"prompts", std::vector<std::string>(101, "x")}}, "prompts"},
+      {{{"prompts", {"fine", 5}}}, "prompts[1]"},
+      {{{"prompts", {"fine"}}, {"format", "csv"}}, "format"},
+  };
+  for (const auto& [body, field] : cases) {
+    auto reply = client_.post("/v1/analyze/batch", body.dump());
+    EXPECT_EQ(reply.status, 400) << field << ": " << reply.body;
+    EXPECT_EQ(reply.json()["error"]["details"][0]["field"], field) << reply.body;
+  }
+  EXPECT_EQ(upstream_.requests().size(), 0u);
+}
+
+// The offline mock answers structured requests: analyze works on the default server.
+TEST(AnalyzeOffline, TheMockAnswersJsonThatValidatesAndWellFormedXml) {
+  ServerProcess server;
+  HttpClient client(server.base_url());
+  auto seeded = client.post("/v1/analyze", json({{"prompt", "Extract invoice details from Invoice #12345"}}).dump());
+  ASSERT_EQ(seeded.status, 200) << seeded.body;
+  EXPECT_TRUE(seeded.json()["entities"]["key_details"].is_array());
+  EXPECT_EQ(seeded.json()["repairs"], 0);
+  auto typed =
+      client.post("/v1/analyze", json({{"prompt", "Invoice #12345 for 1250 EUR"}, {"schema", kInvoiceSchema}}).dump());
+  ASSERT_EQ(typed.status, 200) << typed.body;
+  EXPECT_TRUE(typed.json()["result"]["invoice_number"].is_string());
+  EXPECT_TRUE(typed.json()["result"]["amount"].is_number());
+  auto xml = client.post("/v1/analyze", json({{"prompt", "Invoice #12345"}, {"format", "xml"}}).dump());
+  ASSERT_EQ(xml.status, 200) << xml.body;
+  EXPECT_EQ(xml.json()["xml"].get<std::string>().rfind("<response>", 0), 0u);
+}
+
 }  // namespace
 }  // namespace switchboard::test

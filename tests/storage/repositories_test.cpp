@@ -149,7 +149,7 @@ TEST_P(Repositories, EachJobIsClaimedExactlyOnce) {
       while (auto job = jobs.claim_next()) {
         EXPECT_EQ(job->status, "processing");
         EXPECT_FALSE(job->started_at.empty());
-        EXPECT_TRUE(jobs.complete(job->id, {{"done", job->request_params["n"]}}));
+        EXPECT_TRUE(jobs.complete(job->id, {{"done", job->request_params["n"]}}, ""));
         std::lock_guard lock(mutex);
         claimed.insert(job->id);
       }
@@ -163,17 +163,60 @@ TEST_P(Repositories, EachJobIsClaimedExactlyOnce) {
   EXPECT_EQ(done->status, "completed");
   EXPECT_EQ(done->result["done"], done->request_params["n"]);
   EXPECT_EQ(done->request_params["text"], "é ✓");
-  EXPECT_FALSE(jobs.complete(done->id, {}));  // only a processing job completes
+  EXPECT_FALSE(jobs.complete(done->id, {}, ""));  // only a processing job completes
 
   Job failing;
   failing.job_type = "batch";
   failing.api_key_id = "";
   const auto id = jobs.create(failing);
-  EXPECT_TRUE(jobs.fail(id, "upstream down"));
+  EXPECT_TRUE(jobs.fail(id, "upstream down", ""));
   EXPECT_EQ(jobs.get(id)->error_message, "upstream down");
   EXPECT_EQ(jobs.list("", "failed", 10).size(), 1u);
   EXPECT_EQ(jobs.list("", "completed", 100).size(), 60u);
   EXPECT_FALSE(jobs.claim_next());
+}
+
+// A job whose worker stopped beating is taken up again, and fails once started too often;
+// finishing a job with a webhook makes its delivery due; expired finished jobs are deleted.
+TEST_P(Repositories, StaleJobsResumeWebhooksFallDueExpiredJobsGo) {
+  JobRepository jobs(*db_);
+  Job job;
+  job.job_type = "analyze";
+  job.webhook_url = "http://127.0.0.1:9/hook";
+  const auto id = jobs.create(job);
+  ASSERT_TRUE(jobs.claim_next());
+  const std::string future = "2999-01-01T00:00:00.000000Z";
+  const std::string past = "2000-01-01T00:00:00.000000Z";
+  EXPECT_EQ(jobs.requeue_stale(past, 3).requeued, 0);  // its heart beats: nothing to do
+  auto report = jobs.requeue_stale(future, 3);
+  EXPECT_EQ(report.requeued, 1);
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(jobs.get(id)->status, "pending");
+  ASSERT_TRUE(jobs.claim_next());
+  EXPECT_EQ(jobs.get(id)->attempts, 2);
+  ASSERT_TRUE(jobs.claim_next() == std::nullopt);
+  EXPECT_TRUE(jobs.webhooks_due(10).empty());  // not finished yet
+  EXPECT_TRUE(jobs.complete(id, {{"ok", true}}, past));
+  const auto due = jobs.webhooks_due(10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, id);
+  EXPECT_EQ(due[0].webhook_status, "pending");
+  jobs.record_webhook(id, "delivered", 3);
+  EXPECT_TRUE(jobs.webhooks_due(10).empty());
+  EXPECT_EQ(jobs.get(id)->webhook_attempts, 3);
+
+  Job tired;
+  tired.job_type = "analyze";
+  const auto tired_id = jobs.create(tired);
+  ASSERT_TRUE(jobs.claim_next());
+  report = jobs.requeue_stale(future, 1);
+  EXPECT_EQ(report.failed, 1);
+  EXPECT_EQ(jobs.get(tired_id)->status, "failed");
+  EXPECT_EQ(jobs.get(tired_id)->webhook_status, "");  // no webhook: nothing due
+
+  EXPECT_EQ(jobs.delete_expired("2001-01-01T00:00:00.000000Z"), 1);  // the completed one, expired in 2000
+  EXPECT_FALSE(jobs.get(id));
+  EXPECT_TRUE(jobs.get(tired_id));  // expires_at not set: kept
 }
 
 TEST_P(Repositories, ApiKeysAreFoundByHashOnly) {

@@ -157,11 +157,21 @@ void FakeUpstream::serve(int fd) {
       if (n <= 0) goto done;
       buffer.append(data, static_cast<std::size_t>(n));
     }
-    seen.body = nlohmann::json::parse(buffer.substr(0, content_length), nullptr, false);
+    seen.raw_body = buffer.substr(0, content_length);
+    seen.body = nlohmann::json::parse(seen.raw_body, nullptr, false);
     buffer.erase(0, content_length);
+    int earlier_hooks = 0;  // requests to the same hook path before this one
     {
       std::lock_guard lock(mutex_);
+      for (const auto& before : seen_) earlier_hooks += before.path == seen.path;
       seen_.push_back(seen);
+    }
+    if (seen.path.rfind("/hooks/fail-", 0) == 0) {
+      const int failures = std::atoi(seen.path.c_str() + 12);
+      if (!send_all(fd, earlier_hooks < failures ? response(500, R"({"error":"not yet"})")
+                                                 : response(200, R"({"received":true})")))
+        goto done;
+      continue;
     }
 
     const std::string model = seen.body.is_object() ? seen.body.value("model", "echo") : "echo";

@@ -14,6 +14,8 @@
 //   bad-sse       a stream whose events are not JSON
 //   break-sse     a stream with one good chunk, then a broken one
 //   no-usage      like echo, but the stream carries no usage
+// Any method to /hooks/fail-N (a webhook receiver) answers 500 to its first N requests to that
+// path, then 200.
 
 #include <atomic>
 #include <cstdint>
@@ -41,6 +43,7 @@ class FakeUpstream {
     std::string path;
     std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
     nlohmann::json body;
+    std::string raw_body;
     std::string header(const std::string& lower_name) const;
   };
   std::vector<Seen> requests() const;

@@ -30,6 +30,8 @@ class BudgetGuard;
 class LedgerWriter;
 class LlmCallGate;
 class RetentionSweeper;
+class ResponseCache;
+class JobRunner;
 struct HttpMetrics;
 namespace storage {
 class Database;
@@ -63,6 +65,9 @@ class App {
   // Loads the configured plugins. A refused plugin is logged and skipped; the host runs on.
   // Returns the number refused.
   int load_configured_plugins();
+  // Starts running stored jobs (with a store and jobs.workers > 0); after the plugins load,
+  // so no job runs without its provider.
+  void start_jobs();
 
   // Runs one request: middleware, admin auth and routing on the calling (reactor) thread;
   // the handler there too, on the worker pool when its route says so (a full pool answers
@@ -87,6 +92,8 @@ class App {
   plugin::LlmClient& llm();
   AuditLog& audit() { return *audit_; }
   const LlmCallGate& llm_gate() const { return *llm_gate_; }
+  ResponseCache& response_cache() { return *response_cache_; }
+  JobRunner* job_runner() { return jobs_.get(); }  // null until start_jobs, or without a store
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
  private:
@@ -112,6 +119,7 @@ class App {
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;
+  std::unique_ptr<ResponseCache> response_cache_;
   std::unique_ptr<HostLlmClient> llm_;
   std::unique_ptr<PluginRegistry> registry_;
   std::unique_ptr<HttpMetrics> http_metrics_;
@@ -124,6 +132,7 @@ class App {
   std::unique_ptr<ProviderCaller> provider_caller_;
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<ProviderRouter> provider_router_;
+  std::unique_ptr<JobRunner> jobs_;  // stops first: its jobs use everything above
 };
 
 }  // namespace switchboard

@@ -101,9 +101,41 @@ struct AnalysisConfig {
   int max_repairs = 2;
 };
 
+// The response cache of the host's LLM client (every path): exact-match answers kept in
+// this process, or in Redis when `redis_url` (or REDIS_URL) is set.
+struct CacheConfig {
+  bool enabled = true;
+  int ttl_seconds = 3600;             // per request: options.cache_ttl (analyze, text)
+  std::int64_t max_entries = 10'000;  // memory store bounds, least recently used out first
+  std::int64_t max_bytes = 64LL << 20;
+  std::int64_t max_entry_bytes = 1LL << 20;  // bigger answers are not kept
+  std::int64_t compress_above_bytes = 1024;  // zlib above this
+  bool shared_across_keys = false;           // false: each API key has its own entries
+  std::string redis_url;
+  std::string redis_prefix = "switchboard:cache:response:";
+};
+
+// Asynchronous jobs (POST /v1/jobs): run by `workers` threads of every instance sharing the
+// store. A running job's heartbeat is written every `heartbeat_seconds`; one silent for
+// `stale_after_seconds` (its process died) runs again, at most `max_attempts` times in all.
+// Webhooks are signed with HMAC-SHA256 of `webhook_secret` and retried with doubling pauses.
+struct JobsConfig {
+  int workers = 2;
+  int heartbeat_seconds = 5;
+  int stale_after_seconds = 60;
+  int max_attempts = 3;
+  std::string webhook_secret;  // or SWITCHBOARD_WEBHOOK_SECRET; empty: jobs with a webhook_url are refused
+  int webhook_attempts = 5;
+  int webhook_backoff_ms = 1000;  // before the second attempt; doubled each time after
+  int webhook_timeout_ms = 10'000;
+  bool webhook_allow_private = false;  // true: webhooks may reach loopback and private addresses
+};
+
 struct Config {
   ServerConfig server;
   AnalysisConfig analysis;
+  CacheConfig cache;
+  JobsConfig jobs;
   PathsConfig paths;
   LoggingConfig logging;
   StorageConfig storage;

@@ -42,6 +42,11 @@ struct RequestContext {
   // call made for it passes their `on_llm_call` (LlmCallGate).
   const plugin::HttpRequestInfo* info = nullptr;
   const std::vector<plugin::Middleware*>* middleware = nullptr;
+  // The response cache for this request's LLM calls: skipped when the client asked for
+  // fresh answers (Cache-Control: no-cache or no-store, or a route's `bypass_cache` option);
+  // answers it keeps live `cache_ttl` (unset: cache.ttl_seconds).
+  mutable bool cache_bypass = false;
+  mutable std::optional<std::chrono::seconds> cache_ttl;
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -1,7 +1,6 @@
 // API keys and who a request acts for: POST /admin/keys (the key is answered once; only its
 // SHA-256 is stored), GET /admin/keys, DELETE /admin/keys/{id} (revokes); GET /v1/auth/status;
 // GET /admin/routes (the route table, so tests and operators can check what auth guards).
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cmath>
@@ -13,6 +12,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/api_keys.hpp>
 
+#include "../digest.hpp"
 #include "common.hpp"
 #include "routes.hpp"
 
@@ -20,23 +20,6 @@ namespace switchboard {
 namespace {
 
 using nlohmann::json;
-
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  return hex(digest, length);
-}
 
 json usd_or_null(std::int64_t nanousd) {
   return nanousd > 0 ? json(static_cast<double>(nanousd) / 1e9) : json(nullptr);
@@ -116,7 +99,7 @@ void add_auth_routes(Router& router, App& app) {
         if (RAND_bytes(secret, sizeof secret) != 1) {
           return error_response(500, "INTERNAL_ERROR", "no random source", context.request_id);
         }
-        const std::string plain = "sk_" + hex(secret, sizeof secret);
+        const std::string plain = "sk_" + hex_of(secret, sizeof secret);
         key.key_hash = sha256_hex(plain);
         key.created_at = storage::utc_now();
         storage::ApiKeyRepository keys(*app.database());

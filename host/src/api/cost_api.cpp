@@ -133,6 +133,8 @@ void add_cost_routes(Router& router, App& app) {
                           {"priced", e.priced},
                           {"generation_time_ms", std::round(e.latency_ms * 100.0) / 100.0},
                           {"status", e.status},
+                          {"cache_hit", e.cache_hit},
+                          {"avoided_cost_usd", usd(e.avoided_cost_nanousd)},
                           {"request_id", e.request_id},
                           {"transaction_guid", e.transaction_guid},
                           {"created_at", e.created_at}});

@@ -28,6 +28,8 @@ void add_context_routes(Router& router, App& app);
 void add_auth_routes(Router& router, App& app);
 void add_audit_routes(Router& router, App& app);
 void add_analyze_routes(Router& router, App& app);
+void add_cache_routes(Router& router, App& app);
+void add_job_routes(Router& router, App& app);
 
 // Logs an admin action and, with a store, writes its audit event before the action is
 // acknowledged (a store failure is logged; the action has happened and is answered).

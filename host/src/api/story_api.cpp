@@ -126,7 +126,9 @@ void add_story_routes(Router& router, App& app) {
                                 {},
                                 context.principal,
                                 context.info,
-                                context.middleware};
+                                context.middleware,
+                                context.cache_bypass,
+                                context.cache_ttl};
             CurrentRequestScope scope(part);
             results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
           });

@@ -36,4 +36,18 @@ std::string utc_text(std::chrono::system_clock::time_point when) {
 
 std::string utc_now() { return utc_text(std::chrono::system_clock::now()); }
 
+std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
+  std::tm utc{};
+  int micros = 0;
+  int read = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ%n", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
+                  &utc.tm_min, &utc.tm_sec, &micros, &read) != 7 ||
+      static_cast<std::size_t>(read) != text.size()) {
+    return std::nullopt;
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(timegm(&utc)) + std::chrono::microseconds(micros);
+}
+
 }  // namespace switchboard::storage

@@ -19,21 +19,35 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
       std::string sql =
           "INSERT INTO usage_ledger (request_id, transaction_guid, operation, framework, provider, model, "
           "input_tokens, output_tokens, cached_tokens, cost_nanousd, priced, input_price_per_mtok_microusd, "
-          "output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, status, api_key_id, created_at) "
-          "VALUES ";
+          "output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, status, api_key_id, created_at, "
+          "cache_hit, avoided_cost_nanousd) VALUES ";
       std::vector<Value> params;
-      params.reserve(count * 18);
+      params.reserve(count * 20);
       for (std::size_t i = first; i < first + count; ++i) {
         const auto& e = entries[i];
         const std::string created = e.created_at.empty() ? now : e.created_at;
-        sql += i == first ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        for (Value v :
-             {nullable(e.request_id), nullable(e.transaction_guid), Value{e.operation}, nullable(e.framework),
-              Value{e.provider}, Value{e.model}, Value{e.input_tokens}, Value{e.output_tokens}, Value{e.cached_tokens},
-              Value{e.cost_nanousd}, Value{std::int64_t{e.priced ? 1 : 0}}, Value{e.input_price_per_mtok_microusd},
-              Value{e.output_price_per_mtok_microusd}, Value{e.cached_price_per_mtok_microusd}, Value{e.latency_ms},
-              Value{e.status}, nullable(e.api_key_id), Value{created}}) {
+        sql += i == first ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (Value v : {nullable(e.request_id),
+                        nullable(e.transaction_guid),
+                        Value{e.operation},
+                        nullable(e.framework),
+                        Value{e.provider},
+                        Value{e.model},
+                        Value{e.input_tokens},
+                        Value{e.output_tokens},
+                        Value{e.cached_tokens},
+                        Value{e.cost_nanousd},
+                        Value{std::int64_t{e.priced ? 1 : 0}},
+                        Value{e.input_price_per_mtok_microusd},
+                        Value{e.output_price_per_mtok_microusd},
+                        Value{e.cached_price_per_mtok_microusd},
+                        Value{e.latency_ms},
+                        Value{e.status},
+                        nullable(e.api_key_id),
+                        Value{created},
+                        Value{std::int64_t{e.cache_hit ? 1 : 0}},
+                        Value{e.avoided_cost_nanousd}}) {
           params.push_back(std::move(v));
         }
         auto& totals = daily[{created.substr(0, 10), e.framework}];
@@ -92,7 +106,8 @@ std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& f
       priced +
       ", input_price_per_mtok_microusd, output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, "
       "status, api_key_id, " +
-      select_time(dialect, "created_at") + " FROM usage_ledger";
+      select_time(dialect, "created_at") + ", " + select_bool(dialect, "cache_hit") +
+      ", avoided_cost_nanousd FROM usage_ledger";
   std::vector<Value> params;
   if (!framework.empty()) {
     sql += " WHERE framework = ?";
@@ -123,6 +138,8 @@ std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& f
     e.status = row.text(16);
     e.api_key_id = row.text(17);
     e.created_at = row.text(18);
+    e.cache_hit = row.integer(19) != 0;
+    e.avoided_cost_nanousd = row.integer(20);
     out.push_back(std::move(r));
   }
   return out;

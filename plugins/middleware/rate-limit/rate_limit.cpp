@@ -79,7 +79,7 @@ class RateLimit final : public Middleware {
       if (const char* from_environment = std::getenv("REDIS_URL")) url = from_environment;
     }
     if (!url.empty()) {
-      auto address = rate_limit::parse_redis_url(url);
+      auto address = switchboard::redis::parse_url(url);
       if (!address) throw std::invalid_argument("redis_url: " + address.error());
       redis_ = std::make_unique<rate_limit::RedisWindows>(*address, window_,
                                                           config.value("redis_prefix", std::string("switchboard:rl")));

@@ -3,8 +3,7 @@
 // allowance per client. Each window is a sorted set of admission times (milliseconds); one
 // Lua script drops what has left the window, counts, and — when every window of the request
 // has room — admits into all of them at once, so two instances can never both take the last
-// slot. Connections (hiredis, blocking, short timeouts) are pooled; a broken one is dropped
-// and the next call connects again.
+// slot. Connections come from a redis::Pool (common/redis).
 
 #include <chrono>
 #include <memory>
@@ -14,21 +13,11 @@
 
 #include <tl/expected.hpp>
 
+#include <redis/redis_pool.hpp>
+
 #include "sliding_window.hpp"
 
-struct redisContext;
-
 namespace rate_limit {
-
-struct RedisAddress {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  std::string password;  // empty: no AUTH
-  int database = 0;
-};
-
-// redis://[:password@]host[:port][/database]; an error names what is wrong (never the password).
-tl::expected<RedisAddress, std::string> parse_redis_url(const std::string& url);
 
 struct WindowCheck {
   std::string key;  // the Redis key of one client's window
@@ -37,8 +26,7 @@ struct WindowCheck {
 
 class RedisWindows {
  public:
-  RedisWindows(RedisAddress address, std::chrono::seconds window, std::string key_prefix);
-  ~RedisWindows();
+  RedisWindows(switchboard::redis::Address address, std::chrono::seconds window, std::string key_prefix);
   RedisWindows(const RedisWindows&) = delete;
   RedisWindows& operator=(const RedisWindows&) = delete;
 
@@ -49,17 +37,10 @@ class RedisWindows {
   const std::string& prefix() const { return prefix_; }
 
  private:
-  struct ContextDeleter {
-    void operator()(redisContext* context) const;
-  };
-  using Connection = std::unique_ptr<redisContext, ContextDeleter>;
-  tl::expected<Connection, std::string> connect();
-
-  const RedisAddress address_;
+  switchboard::redis::Pool pool_;
   const std::chrono::seconds window_;
   const std::string prefix_;
   std::mutex mutex_;
-  std::vector<Connection> idle_;
   std::uint64_t sequence_ = 0;  // makes each admission a distinct member
 };
 

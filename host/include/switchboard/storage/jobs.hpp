@@ -1,7 +1,9 @@
 #pragma once
 // Asynchronous jobs (seed 001): submitted pending, claimed by exactly one worker — across
 // instances too (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock on SQLite) — then
-// completed or failed.
+// completed or failed. A claimed job's worker beats its heart; a job whose heart stopped is
+// pending again (or failed, once started too often). A finished job with a webhook_url has
+// webhook_status "pending" until delivered ("delivered") or given up ("failed").
 
 #include <cstdint>
 #include <optional>
@@ -28,6 +30,14 @@ struct Job {
   std::string started_at;
   std::string completed_at;
   std::string expires_at;
+  std::string heartbeat_at;
+  std::int64_t attempts = 0;  // times claimed
+  std::int64_t webhook_attempts = 0;
+};
+
+struct RequeueReport {
+  std::int64_t requeued = 0;
+  std::int64_t failed = 0;
 };
 
 class JobRepository {
@@ -38,8 +48,19 @@ class JobRepository {
   std::optional<Job> get(const std::string& id);
   // The oldest pending job, now processing and owned by the caller; nothing when none waits.
   std::optional<Job> claim_next();
-  bool complete(const std::string& id, const nlohmann::json& result);
-  bool fail(const std::string& id, const std::string& error_message);
+  // The owner of a processing job is still at it.
+  void heartbeat(const std::string& id);
+  // Processing jobs whose heartbeat is older than `stale_before` (ISO-8601 UTC): pending again,
+  // or failed when they were claimed `max_attempts` times already.
+  RequeueReport requeue_stale(const std::string& stale_before, std::int64_t max_attempts);
+  // Finished jobs are kept until `expires_at`.
+  bool complete(const std::string& id, const nlohmann::json& result, const std::string& expires_at);
+  bool fail(const std::string& id, const std::string& error_message, const std::string& expires_at);
+  // Finished jobs whose webhook is still to be delivered, oldest first.
+  std::vector<Job> webhooks_due(int limit);
+  void record_webhook(const std::string& id, const std::string& status, std::int64_t attempts);
+  // Deletes finished jobs whose `expires_at` is before `now`; returns how many.
+  std::int64_t delete_expired(const std::string& now);
   // Newest first; empty filters match all.
   std::vector<Job> list(const std::string& api_key_id, const std::string& status, int limit);
 

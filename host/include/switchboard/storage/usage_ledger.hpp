@@ -31,9 +31,11 @@ struct LedgerEntry {
   std::int64_t output_price_per_mtok_microusd = 0;
   std::int64_t cached_price_per_mtok_microusd = 0;
   double latency_ms = 0;
-  std::string status = "ok";  // ok, or the failure's code
-  std::string api_key_id;     // empty when the call had none
-  std::string created_at;     // utc_now() when empty
+  std::string status = "ok";              // ok, or the failure's code
+  bool cache_hit = false;                 // answered by the response cache: cost 0, no provider call
+  std::int64_t avoided_cost_nanousd = 0;  // a cache hit: what the call it replaced cost
+  std::string api_key_id;                 // empty when the call had none
+  std::string created_at;                 // utc_now() when empty
 };
 
 // A stored row, as the transactions report lists it.
