@@ -13,6 +13,7 @@
 #include "../analysis/structured_answer.hpp"
 #include "../provider_call.hpp"
 #include "common.hpp"
+#include "registry_references.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -88,8 +89,11 @@ HttpResponse analyze(App& app, const RequestContext& context) {
   const auto started = std::chrono::steady_clock::now();
   auto body = json_object_body(context);
   if (!body) return body.error();
+  // A stored schema (schema_name) or template the request names becomes its schema or prompt.
+  auto resolved = resolve_registry_references(app, context, std::move(*body));
+  if (!resolved) return resolved.error();
   json details = json::array();
-  auto request = analyze_request(*body, app.config(), details);
+  auto request = analyze_request(*resolved, app.config(), details);
   if (!details.empty()) {
     return error_response(400, "INVALID_REQUEST", "invalid analyze request", context.request_id, details);
   }

@@ -29,6 +29,7 @@ void add_auth_routes(Router& router, App& app);
 void add_audit_routes(Router& router, App& app);
 void add_analyze_routes(Router& router, App& app);
 void add_text_processing_routes(Router& router, App& app);
+void add_registry_routes(Router& router, App& app);  // schemas and templates
 
 // Logs an admin action and, with a store, writes its audit event before the action is
 // acknowledged (a store failure is logged; the action has happened and is answered).
