@@ -12,6 +12,7 @@
 #include <switchboard/storage/migrations.hpp>
 #include <switchboard/storage/schemas.hpp>
 #include <switchboard/storage/stories.hpp>
+#include <switchboard/storage/templates.hpp>
 
 #include "store_fixture.hpp"
 
@@ -262,6 +263,105 @@ TEST_P(Repositories, SchemasAreVersionedByName) {
   EXPECT_EQ(latest[0].name, "invoice");
   EXPECT_TRUE(latest[0].is_public);
   EXPECT_EQ(latest[1].version, 2);
+}
+
+TEST_P(Repositories, DeletingASchemaHidesEveryVersionAndNeverReusesANumber) {
+  SchemaRepository schemas(*db_);
+  StoredSchema person;
+  person.name = "person";
+  const auto first = schemas.add_version(person);
+  schemas.add_version(person);
+  StoredSchema other;
+  other.name = "other";
+  schemas.add_version(other);
+  ASSERT_EQ(schemas.versions("person").size(), 2u);
+  EXPECT_EQ(schemas.versions("person")[0].version, 1);
+  EXPECT_EQ(schemas.versions("person")[1].version, 2);
+
+  EXPECT_TRUE(schemas.remove("person"));
+  EXPECT_FALSE(schemas.remove("person"));  // nothing left to hide
+  EXPECT_FALSE(schemas.remove("nobody"));
+  EXPECT_FALSE(schemas.get("person"));
+  EXPECT_FALSE(schemas.get("person", 1));
+  EXPECT_TRUE(schemas.versions("person").empty());
+  ASSERT_EQ(schemas.latest_versions().size(), 1u);
+  EXPECT_EQ(schemas.latest_versions()[0].name, "other");
+  // The row stays for whoever links it by id.
+  const auto kept = schemas.get_by_id(first.id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->version, 1);
+  EXPECT_FALSE(kept->deleted_at.empty());
+  EXPECT_TRUE(schemas.get("other")->deleted_at.empty());
+
+  EXPECT_EQ(schemas.add_version(person).version, 3);
+  EXPECT_EQ(schemas.get("person")->version, 3);
+  EXPECT_EQ(schemas.versions("person").size(), 1u);
+}
+
+TEST_P(Repositories, TemplatesAreCreatedOncePerNameUpdatedAndDeleted) {
+  StoredSchema invoice;
+  invoice.name = "invoice";
+  const auto schema = SchemaRepository(*db_).add_version(invoice);
+  TemplateRepository templates(*db_);
+  StoredTemplate extract;
+  extract.name = "extract";
+  extract.description = "Pulls fields — ✓";
+  extract.template_text = "Extract {fields} from {document}";
+  extract.parameters = {"fields", "document"};
+  extract.example_usage = {{"fields", "amount"}, {"document", "Invoice #1"}};
+  extract.schema_id = schema.id;
+  extract.is_public = true;
+  const auto created = templates.create(extract);
+  ASSERT_TRUE(created);
+  EXPECT_FALSE(created->id.empty());
+  EXPECT_FALSE(created->created_at.empty());
+  EXPECT_FALSE(templates.create(extract)) << "the name is taken";
+
+  const auto got = templates.get("extract");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, created->id);
+  EXPECT_EQ(got->description, "Pulls fields — ✓");
+  EXPECT_EQ(got->template_text, "Extract {fields} from {document}");
+  EXPECT_EQ(got->parameters, (std::vector<std::string>{"fields", "document"}));
+  EXPECT_EQ(got->example_usage["document"], "Invoice #1");
+  EXPECT_EQ(got->schema_id, schema.id);
+  EXPECT_TRUE(got->is_public);
+  EXPECT_FALSE(templates.get("missing"));
+
+  StoredTemplate plain;
+  plain.name = "apology";
+  plain.template_text = "Say sorry";
+  ASSERT_TRUE(templates.create(plain));
+  const auto list = templates.list();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].name, "apology");
+  EXPECT_TRUE(list[0].example_usage.is_null());
+  EXPECT_TRUE(list[0].schema_id.empty());
+  EXPECT_TRUE(list[0].parameters.empty());
+
+  StoredTemplate changed = extract;
+  changed.template_text = "Extract {fields}";
+  changed.parameters = {"fields"};
+  changed.schema_id.clear();
+  changed.example_usage = nullptr;
+  const auto updated = templates.update(changed);
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->id, created->id);
+  EXPECT_EQ(updated->created_at, created->created_at);
+  const auto after = templates.get("extract");
+  EXPECT_EQ(after->template_text, "Extract {fields}");
+  EXPECT_EQ(after->parameters, std::vector<std::string>{"fields"});
+  EXPECT_TRUE(after->schema_id.empty());
+  EXPECT_TRUE(after->example_usage.is_null());
+  StoredTemplate nobody;
+  nobody.name = "nobody";
+  nobody.template_text = "x";
+  EXPECT_FALSE(templates.update(nobody));
+
+  EXPECT_TRUE(templates.remove("extract"));
+  EXPECT_FALSE(templates.remove("extract"));
+  EXPECT_FALSE(templates.get("extract"));
+  EXPECT_TRUE(templates.create(extract)) << "a deleted name is free again";
 }
 
 TEST_P(Repositories, CheckpointsKeepEachStepAndAnswerTheNewest) {

@@ -275,4 +275,19 @@ done : {
   --open_;
 }
 
+std::string fake_upstream_config(const FakeUpstream& upstream,
+                                 const std::vector<std::pair<std::string, std::string>>& instances) {
+  std::string yaml =
+      "plugins:\n"
+      "  - {name: openai, file: providers/openai.so}\n"
+      "  - {name: free, file: cost/free.so}\n"
+      "middleware: []\n"
+      "providers:\n";
+  for (const auto& [name, model] : instances) {
+    yaml += "  - {name: " + name + ", plugin: openai, base_url: " + upstream.base_url() + ", model: " + model + "}\n";
+  }
+  if (!instances.empty()) yaml += "default_provider: " + instances.front().first + "\n";
+  return yaml;
+}
+
 }  // namespace switchboard::test

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -66,5 +67,10 @@ class FakeUpstream {
   std::atomic<int> open_{0};
   std::atomic<int> abandoned_{0};
 };
+
+// A server configuration with one `openai` provider instance per {name, model} on `upstream`
+// (the first is the default), the free cost model and no middleware.
+std::string fake_upstream_config(const FakeUpstream& upstream,
+                                 const std::vector<std::pair<std::string, std::string>>& instances);
 
 }  // namespace switchboard::test

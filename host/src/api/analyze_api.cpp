@@ -18,6 +18,7 @@
 #include "../provider_call.hpp"
 #include "analyze_api.hpp"
 #include "common.hpp"
+#include "registry_references.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -141,15 +142,7 @@ HttpResponse analyze_one(App& app, const RequestContext& context, const analysis
     all_cached = all_cached && ResponseCache::last_call_cached();
     return result;
   });
-  if (!answer) {
-    const auto& error = answer.error();
-    return refusal_response({error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 502,
-                             error.code,
-                             error.message,
-                             {},
-                             error.details.is_object() ? error.details : json::object()},
-                            context.request_id);
-  }
+  if (!answer) return llm_error_response(answer.error(), context);
   const double took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (answer->validation_status != "passed") {
     return error_response(422, "VALIDATION_FAILED",
@@ -258,8 +251,11 @@ nlohmann::json analyze_problems(const nlohmann::json& body, bool batch, const Co
 }
 
 HttpResponse run_analyze(App& app, const RequestContext& context, const nlohmann::json& body, bool batch) {
+  // A stored schema (schema_name) or template the request names becomes its schema or prompt.
+  auto resolved = resolve_registry_references(app, context, body);
+  if (!resolved) return resolved.error();
   json details = json::array();
-  const Parsed parsed = parse(body, batch, app.config(), details);
+  const Parsed parsed = parse(*resolved, batch, app.config(), details);
   if (!details.empty()) {
     return error_response(400, "INVALID_REQUEST", batch ? "invalid batch request" : "invalid analyze request",
                           context.request_id, details);

@@ -14,6 +14,15 @@ HttpResponse no_store(const RequestContext& context) {
   return error_response(503, "STORAGE_UNAVAILABLE", "no store is configured", context.request_id);
 }
 
+HttpResponse llm_error_response(const plugin::LlmError& error, const RequestContext& context) {
+  return refusal_response({error.http_status >= 400 && error.http_status <= 599 ? error.http_status : 502,
+                           error.code,
+                           error.message,
+                           {},
+                           error.details.is_object() ? error.details : nlohmann::json::object()},
+                          context.request_id);
+}
+
 std::optional<std::int64_t> path_id(const std::string& text) {
   static const RE2 digits(R"(\d{1,18})");
   if (!RE2::FullMatch(text, digits)) return std::nullopt;

@@ -14,6 +14,7 @@
 
 #include <switchboard/http_types.hpp>
 #include <switchboard/plugin/framework.hpp>
+#include <switchboard/plugin/host_services.hpp>
 
 namespace switchboard {
 
@@ -35,6 +36,10 @@ inline double usd(std::int64_t nanousd) { return static_cast<double>(nanousd) / 
 
 // 503 STORAGE_UNAVAILABLE.
 HttpResponse no_store(const RequestContext& context);
+
+// An LLM call's error as the client sees it: its status (502 when it is not an HTTP error
+// status), code and message, and its details as more fields of the error object.
+HttpResponse llm_error_response(const plugin::LlmError& error, const RequestContext& context);
 
 // A record id from a path segment (1 to 18 digits), or nothing.
 std::optional<std::int64_t> path_id(const std::string& text);

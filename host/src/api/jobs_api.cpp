@@ -16,6 +16,7 @@
 #include "../llm_call_gate.hpp"
 #include "analyze_api.hpp"
 #include "common.hpp"
+#include "registry_references.hpp"
 #include "routes.hpp"
 
 namespace switchboard {
@@ -64,7 +65,13 @@ HttpResponse submit(App& app, const RequestContext& context) {
       body->value("job_type", json("analyze")).is_string() ? body->value("job_type", "analyze") : "";
   const char* route = route_of(job_type);
   if (!route) details.push_back({{"field", "job_type"}, {"message", "analyze or batch"}});
-  const json params = body->value("request_params", json());
+  json params = body->value("request_params", json());
+  if (route && params.is_object()) {
+    // Stored schemas and templates are resolved now: the job runs what was checked.
+    auto resolved = resolve_registry_references(app, context, std::move(params));
+    if (!resolved) return resolved.error();
+    params = std::move(*resolved);
+  }
   if (route) {
     for (auto& problem : analyze_problems(params, job_type == "batch", app.config())) {
       if (problem.contains("field") && problem["field"] != "request_params") {

@@ -9,7 +9,8 @@ namespace {
 
 std::string columns(Dialect d) {
   return "id, name, description, " + select_json(d, "schema_definition") + ", version, " + select_bool(d, "is_public") +
-         ", created_by, " + select_time(d, "created_at") + ", " + select_time(d, "updated_at");
+         ", created_by, " + select_time(d, "created_at") + ", " + select_time(d, "updated_at") + ", " +
+         select_time(d, "deleted_at");
 }
 
 StoredSchema schema_of(const Row& row) {
@@ -24,6 +25,7 @@ StoredSchema schema_of(const Row& row) {
   s.created_by = row.text(6);
   s.created_at = row.text(7);
   s.updated_at = row.text(8);
+  s.deleted_at = row.text(9);
   return s;
 }
 
@@ -48,21 +50,52 @@ StoredSchema SchemaRepository::add_version(StoredSchema schema) {
 }
 
 std::optional<StoredSchema> SchemaRepository::get(const std::string& name, std::int64_t version) {
-  const std::string base = "SELECT " + columns(database_.dialect()) + " FROM schemas WHERE name = ?";
+  const std::string base =
+      "SELECT " + columns(database_.dialect()) + " FROM schemas WHERE name = ? AND deleted_at IS NULL";
   auto rows = version > 0 ? database_.query(base + " AND version = ?", {name, version})
                           : database_.query(base + " ORDER BY version DESC LIMIT 1", {name});
   if (rows.empty()) return std::nullopt;
   return schema_of(rows[0]);
 }
 
+std::optional<StoredSchema> SchemaRepository::get_by_id(const std::string& id) {
+  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM schemas WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  return schema_of(rows[0]);
+}
+
 std::vector<StoredSchema> SchemaRepository::latest_versions() {
   std::vector<StoredSchema> out;
-  for (const auto& row : database_.query("SELECT " + columns(database_.dialect()) +
-                                         " FROM schemas s WHERE version = (SELECT MAX(version) FROM schemas t WHERE "
-                                         "t.name = s.name) ORDER BY name")) {
+  for (const auto& row :
+       database_.query("SELECT " + columns(database_.dialect()) +
+                       " FROM schemas s WHERE deleted_at IS NULL AND version = (SELECT MAX(version) "
+                       "FROM schemas t WHERE t.name = s.name AND t.deleted_at IS NULL) ORDER BY name")) {
     out.push_back(schema_of(row));
   }
   return out;
+}
+
+std::vector<StoredSchema> SchemaRepository::versions(const std::string& name) {
+  std::vector<StoredSchema> out;
+  for (const auto& row : database_.query("SELECT " + columns(database_.dialect()) +
+                                             " FROM schemas WHERE name = ? AND deleted_at IS NULL ORDER BY version",
+                                         {name})) {
+    out.push_back(schema_of(row));
+  }
+  return out;
+}
+
+bool SchemaRepository::remove(const std::string& name) {
+  bool found = false;
+  database_.transaction([&](Session& session) {
+    found = !session.query("SELECT 1 FROM schemas WHERE name = ? AND deleted_at IS NULL LIMIT 1", {name}).empty();
+    if (found) {
+      const std::string now = utc_now();
+      session.query("UPDATE schemas SET deleted_at = ?, updated_at = ? WHERE name = ? AND deleted_at IS NULL",
+                    {now, now, name});
+    }
+  });
+  return found;
 }
 
 }  // namespace switchboard::storage

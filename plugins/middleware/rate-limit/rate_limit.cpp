@@ -33,9 +33,9 @@ const char* endpoint_class(const HttpRequestInfo& request) {
   if (path.starts_with("/health")) return "health";
   if (request.method != "POST") return nullptr;
   if (path.starts_with("/api/chat/")) return "chat";
-  for (const char* prefix :
-       {"/api/semantic-kernel", "/api/langchain", "/api/langgraph", "/api/compare", "/api/context/execute",
-        "/api/workflows/", "/v1/chat/completions", "/v1/frameworks/", "/v1/analyze"}) {
+  for (const char* prefix : {"/api/semantic-kernel", "/api/langchain", "/api/langgraph", "/api/compare",
+                             "/api/context/execute", "/api/workflows/", "/v1/chat/completions", "/v1/frameworks/",
+                             "/v1/analyze", "/v1/text_processing/process", "/v1/text_processing/batch_process"}) {
     if (path.starts_with(prefix)) return "generation";
   }
   return nullptr;

@@ -1,0 +1,2 @@
+ALTER TABLE schemas DROP COLUMN deleted_at;
+DROP TABLE prompt_templates;
