@@ -201,6 +201,11 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
 
 plugin::LlmClient& App::llm() { return *llm_; }
 
+void App::record_usage(const storage::LedgerEntry& entry) {
+  if (budgets_) budgets_->record(entry);
+  if (ledger_writer_) ledger_writer_->record(entry);
+}
+
 void App::start_jobs() {
   if (!database_ || jobs_ || config_.jobs.workers <= 0) return;
   jobs_ = std::make_unique<JobRunner>(*database_, config_.jobs, config_.retention.jobs_hours,

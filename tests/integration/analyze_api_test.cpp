@@ -117,6 +117,7 @@ TEST_F(Analyze, BadRequestsAreRefusedNamingTheField) {
       {{{"prompt", "x"}, {"format", "yaml"}}, "format"},
       {{{"prompt", "x"}, {"schema", deep}}, "schema"},
       {{{"prompt", "x"}, {"schema", {{"type", 12}}}}, "schema"},
+      {{{"prompt", "x"}, {"schema", {{"$ref", "#"}}}}, "schema"},  // once a crash: a cycle in place
       {{{"prompt", "x"}, {"options", {{"provider", "nowhere"}}}}, "options.provider"},
       {{{"prompt", "x"}, {"options", {{"temperature", 3}}}}, "options.temperature"},
   };

@@ -85,6 +85,28 @@ TEST_F(Cache, AnIdenticalCallIsAnsweredFromTheCacheAndCostsNothing) {
   EXPECT_NEAR(avoided, figures["cost_saved_usd"].get<double>(), 1e-12);
 }
 
+TEST_F(Cache, TheGatewayAnswersWholeAndStreamedRequestsFromTheCache) {
+  const json whole = {{"model", "fake/gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "Hello cache"}}}}};
+  auto first = client_.post("/v1/chat/completions", whole.dump());
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.header("x-switchboard-cache"), "");
+  EXPECT_EQ(upstream_calls(), 1u);
+  auto again = client_.post("/v1/chat/completions", whole.dump());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.header("x-switchboard-cache"), "hit");
+  EXPECT_EQ(again.json()["choices"][0]["message"]["content"], first.json()["choices"][0]["message"]["content"]);
+  json streamed = whole;
+  streamed["stream"] = true;
+  auto stream = client_.post("/v1/chat/completions", streamed.dump());
+  ASSERT_EQ(stream.status, 200) << stream.body;
+  EXPECT_NE(stream.body.find("echo: Hello cache"), std::string::npos) << stream.body;
+  EXPECT_NE(stream.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(upstream_calls(), 1u);
+  ASSERT_EQ(client_.post("/v1/chat/completions", whole.dump(), {"Cache-Control: no-cache"}).status, 200);
+  EXPECT_EQ(upstream_calls(), 2u);
+  EXPECT_EQ(status()["hits"], 2);
+}
+
 TEST_F(Cache, EntriesExpireAndClientsCanBypass) {
   ASSERT_EQ(client_.post("/api/semantic-kernel", kStory.dump()).status, 200);
   const auto calls = upstream_calls();

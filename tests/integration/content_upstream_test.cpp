@@ -44,7 +44,8 @@ constexpr const char* kAllFrameworks = R"(  - {name: kernel, file: frameworks/ke
 class ContentUpstream : public ::testing::Test {
  protected:
   FakeUpstream upstream_;
-  ServerProcess server_{ServerOptions{config_for(upstream_, kAllFrameworks), {}, {}, {}}};
+  // No response cache: the frameworks ask alike, and each call must reach the upstream here.
+  ServerProcess server_{ServerOptions{config_for(upstream_, kAllFrameworks, "cache: {enabled: false}\n"), {}, {}, {}}};
   HttpClient client_{server_.base_url()};
 };
 
@@ -53,9 +54,7 @@ TEST_F(ContentUpstream, StoriesFromEachFrameworkGoThroughTheUpstream) {
       {"/api/semantic-kernel", 1}, {"/api/langchain", 1}, {"/api/langgraph", 2}};  // the graph: writer, editor
   std::size_t seen = 0;
   for (const auto& [path, calls] : routes) {
-    // The frameworks ask alike: without no-cache the second would be answered from the cache.
-    auto reply = client_.post(path, json({{"primary_character", "Ada"}, {"secondary_character", "Bob"}}).dump(),
-                              {"Cache-Control: no-cache"});
+    auto reply = client_.post(path, json({{"primary_character", "Ada"}, {"secondary_character", "Bob"}}).dump());
     ASSERT_EQ(reply.status, 200) << path << ": " << reply.body;
     const auto story = reply.json();
     EXPECT_EQ(story["story"].get<std::string>().rfind("echo: ", 0), 0u) << story.dump();

@@ -80,7 +80,9 @@ TEST(Pii, PersonalDataNeverReachesTheUpstreamAndComesBackInTheAnswer) {
   ASSERT_EQ(story.status, 200) << story.body;
 
   const std::string upstream_saw = seen_prompts(upstream);
-  ASSERT_EQ(upstream.requests().size(), 3u);
+  // The streamed request is answered from the whole one's cache entry, which holds the answer
+  // as the upstream gave it (placeholders): restored for this request all the same, below.
+  ASSERT_EQ(upstream.requests().size(), 2u);
   for (const auto& value : kPersonal) EXPECT_EQ(upstream_saw.find(value), std::string::npos) << value;
   for (const char* placeholder : {"[EMAIL_1]", "[PHONE_1]", "[SSN_1]", "[CREDIT_CARD_1]", "[IP_ADDRESS_1]"}) {
     EXPECT_NE(upstream_saw.find(placeholder), std::string::npos) << placeholder << " in " << upstream_saw;

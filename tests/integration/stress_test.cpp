@@ -39,6 +39,7 @@ providers:
 default_provider: fake
 resilience:
   custom: {retry_attempts: 0, circuit_breaker_threshold: 1000}
+cache: {enabled: false}  # every request goes upstream: that is the path under stress
 )";
 }
 

@@ -39,6 +39,7 @@ providers:
 default_provider: fake
 resilience:
   custom: {retry_attempts: 0}
+cache: {enabled: false}  # every call is priced here, none answered from the cache
 )",
                                                             {},
                                                             {{"DATABASE_URL", fresh_url()}},

@@ -39,5 +39,42 @@ TEST(JsonSchema, LimitsAndBrokenSchemasAreRefusedWithTheReason) {
   EXPECT_NE(JsonSchema::compile({{"type", 12}}).error().find("not a valid JSON Schema"), std::string::npos);
 }
 
+// A reference cycle that never descends into the document would be followed by valijson until
+// the stack ran out ({"$ref": "#"} crashed the server): refused up front. Recursion through
+// the document (a tree) is fine.
+TEST(JsonSchema, ReferenceCyclesInPlaceAreRefusedRecursionThroughTheDocumentIsNot) {
+  const json cycles[] = {
+      {{"$ref", "#"}},
+      {{"definitions", {{"a", {{"$ref", "#/definitions/b"}}}, {"b", {{"$ref", "#/definitions/a"}}}}},
+       {"$ref", "#/definitions/a"}},
+      {{"type", "object"}, {"allOf", {{{"$ref", "#"}}}}},
+      {{"not", {{"anyOf", {{{"$ref", "#"}}}}}}},
+  };
+  for (const auto& schema : cycles) {
+    auto compiled = JsonSchema::compile(schema);
+    ASSERT_FALSE(compiled) << schema;
+    EXPECT_NE(compiled.error().find("refers to itself"), std::string::npos) << compiled.error();
+  }
+  EXPECT_NE(JsonSchema::compile({{"$ref", "#anchor"}}).error().find("only local references"), std::string::npos);
+  EXPECT_NE(JsonSchema::compile({{"$ref", "https://example.com/s.json"}}).error().find("only local references"),
+            std::string::npos);
+  EXPECT_NE(JsonSchema::compile({{"$ref", "#/definitions/missing"}}).error().find("reference to nothing"),
+            std::string::npos);
+  EXPECT_NE(
+      JsonSchema::compile({{"properties", {{"a", {{"$id", "http://x/y"}, {"type", "string"}}}}}}).error().find("$id"),
+      std::string::npos);
+
+  const json tree = {
+      {"type", "object"},
+      {"required", {"name"}},
+      {"properties", {{"name", {{"type", "string"}}}, {"children", {{"type", "array"}, {"items", {{"$ref", "#"}}}}}}}};
+  auto compiled = JsonSchema::compile(tree);
+  ASSERT_TRUE(compiled) << compiled.error();
+  EXPECT_TRUE(compiled->problems({{"name", "root"}, {"children", {{{"name", "leaf"}}}}}).empty());
+  EXPECT_FALSE(compiled->problems({{"name", "root"}, {"children", {{{"children", json::array()}}}}}).empty());
+  // A property called $id is a name, not a base.
+  EXPECT_TRUE(JsonSchema::compile({{"properties", {{"$id", {{"type", "string"}}}}}}));
+}
+
 }  // namespace
 }  // namespace switchboard::analysis

@@ -35,7 +35,8 @@ class JobRunner;
 struct HttpMetrics;
 namespace storage {
 class Database;
-}
+struct LedgerEntry;
+}  // namespace storage
 namespace plugin {
 class CheckpointStore;
 class KeyDirectory;
@@ -88,6 +89,9 @@ class App {
   storage::Database* database() { return database_.get(); }
   // Null without a store.
   LedgerWriter* ledger_writer() { return ledger_writer_.get(); }
+  // Records an LLM call the host answered without a provider (a cache hit on the gateway):
+  // the ledger and the key's budget, as the provider paths record theirs.
+  void record_usage(const storage::LedgerEntry& entry);
   // The LLM client frameworks get: routing, budgets, middleware, pricing and the ledger.
   plugin::LlmClient& llm();
   AuditLog& audit() { return *audit_; }

@@ -11,7 +11,10 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 
+#include "../cache/response_cache.hpp"
+#include "../call_pricing.hpp"
 #include "../llm_call_gate.hpp"
+#include "../provider_call.hpp"
 #include "../provider_router.hpp"
 #include "chat_request.hpp"
 #include "routes.hpp"
@@ -110,6 +113,62 @@ struct StreamState {
   }
 };
 
+// A whole chat.completion.
+HttpResponse completion_response(const plugin::ChatResult& result, const std::string& model) {
+  return json_response(
+      200,
+      {{"id", result.id.empty() ? "chatcmpl-" + new_uuid() : result.id},
+       {"object", "chat.completion"},
+       {"created", epoch_seconds()},
+       {"model", result.model.empty() ? model : result.model},
+       {"choices", json::array({{{"index", 0},
+                                 {"message", {{"role", "assistant"}, {"content", result.content}}},
+                                 {"finish_reason", result.finish_reason.empty() ? "stop" : result.finish_reason}}})},
+       {"usage", usage_json(result.usage)}});
+}
+
+// A request the response cache answered: whole, or streamed as one piece; the ledger records
+// it at no cost with what it avoided.
+void answer_from_cache(App& app, const RequestContext& context, const ProviderRouter::Target& target,
+                       const plugin::ChatRequest& call, CachedAnswer cached, GatedCall& gated,
+                       const UsageLabels& labels, Clock::time_point started, const std::shared_ptr<Reply>& reply) {
+  auto result = cached.result;
+  if (!gated.answer.empty()) result.content = gated.answer.on_text(result.content) + gated.answer.on_end();
+  auto entry = priced_entry(*context.plugins, *target.instance, call, target.model,
+                            tl::expected<plugin::ChatResult, plugin::ProviderError>(cached.result), 0.0, labels);
+  entry.input_tokens = entry.output_tokens = entry.cached_tokens = 0;
+  entry.cost_nanousd = 0;
+  entry.cache_hit = true;
+  entry.avoided_cost_nanousd = cached.cost_nanousd;
+  entry.request_id = context.request_id;
+  entry.transaction_guid = context.transaction_guid;
+  app.record_usage(entry);
+  const std::string overhead =
+      std::to_string(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+  if (!call.stream) {
+    auto response = completion_response(result, target.model);
+    response.set_header("X-Switchboard-Provider", target.instance->name);
+    response.set_header("X-Switchboard-Attempts", "0");
+    response.set_header("X-Switchboard-Cache", "hit");
+    response.set_header("X-Switchboard-Overhead-Ms", overhead);
+    return reply->send(std::move(response));
+  }
+  StreamState state;
+  state.reply = reply;
+  state.id = result.id.empty() ? "chatcmpl-" + new_uuid() : result.id;
+  state.model = result.model.empty() ? target.model : result.model;
+  state.instance = target.instance->name;
+  state.created = epoch_seconds();
+  state.started = started;
+  state.begin();
+  if (!result.content.empty()) state.send_content(result.content);
+  json last = state.chunk(json::object(), result.finish_reason.empty() ? "stop" : result.finish_reason);
+  last["usage"] = usage_json(result.usage);
+  state.send(last);
+  reply->write("data: [DONE]\n\n");
+  reply->end_stream();
+}
+
 void add_model_routes(Router& router, App& app) {
   router.add("GET", "/v1/models", [&app](const RequestContext&, const PathParams&) {
     json data = json::array();
@@ -154,27 +213,37 @@ void add_gateway_routes(Router& router, App& app) {
         }
         const std::string request_id = context.request_id;
 
+        // The response cache, named for the first target as the LLM client names its calls.
+        // Whole answers are kept; a streamed request may be answered from one.
+        std::string cache_name;
+        if (app.config().cache.enabled && !context.cache_bypass) {
+          plugin::ChatRequest keyed = call;
+          keyed.model = targets.front().model;
+          cache_name = app.response_cache().name_of(targets.front().instance->name, labels.api_key_id, keyed);
+          if (auto cached = app.response_cache().find(cache_name)) {
+            return answer_from_cache(app, context, targets.front(), call, std::move(*cached), *gated, labels, started,
+                                     reply);
+          }
+        }
+
         if (!call.stream) {
           auto cancel = app.provider_router().call(
               snapshot, std::move(targets), call, nullptr, nullptr,
-              [reply, started, request_id, gated](ProviderRouter::Done done) {
+              [&app, reply, started, request_id, gated, cache_name, snapshot, labels](ProviderRouter::Done done) {
                 auto& outcome = done.outcome;
                 if (!outcome.result) return reply->send(provider_error_response(done, request_id));
                 auto& result = *outcome.result;
+                const auto* instance = find_instance(app.config(), done.instance);
+                if (!cache_name.empty() && instance && !result.content.empty()) {
+                  const auto priced =
+                      priced_entry(*snapshot, *instance, gated->request, done.model, outcome.result, 0.0, labels);
+                  app.response_cache().store(cache_name, {result, priced.cost_nanousd},
+                                             app.response_cache().default_ttl());
+                }
                 if (!gated->answer.empty())
                   result.content = gated->answer.on_text(result.content) + gated->answer.on_end();
                 const double total = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-                auto response = json_response(
-                    200,
-                    {{"id", result.id.empty() ? "chatcmpl-" + new_uuid() : result.id},
-                     {"object", "chat.completion"},
-                     {"created", epoch_seconds()},
-                     {"model", result.model.empty() ? done.model : result.model},
-                     {"choices",
-                      json::array({{{"index", 0},
-                                    {"message", {{"role", "assistant"}, {"content", result.content}}},
-                                    {"finish_reason", result.finish_reason.empty() ? "stop" : result.finish_reason}}})},
-                     {"usage", usage_json(result.usage)}});
+                auto response = completion_response(result, done.model);
                 response.set_header("X-Switchboard-Provider", done.instance);
                 response.set_header("X-Switchboard-Attempts", std::to_string(done.attempts));
                 response.set_header("X-Switchboard-Overhead-Ms",
