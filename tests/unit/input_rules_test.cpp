@@ -53,6 +53,9 @@ TEST(InputRules, TheBodyItselfAndTopLevelArraysHavePaths) {
             (std::vector<Violation>{{"$", Category::markup, "javascript_url"}}));
   EXPECT_EQ(Inspector({}).inspect(json::array({1, {{"a", "<iframe src=x>"}}})),
             (std::vector<Violation>{{"[1].a", Category::markup, "iframe_tag"}}));
+  // A key named "" (fuzz_input_guard found its field name empty).
+  EXPECT_EQ(Inspector({}).inspect(json{{"", {{"", "<iframe src=x>"}}}}),
+            (std::vector<Violation>{{"\"\".\"\"", Category::markup, "iframe_tag"}}));
 }
 
 TEST(InputRules, ControlCharactersButTabsAndNewlines) {

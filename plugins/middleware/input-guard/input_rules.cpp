@@ -242,7 +242,7 @@ std::string path_of(const std::vector<Frame>& frames) {
   for (const auto& frame : frames) {
     if (frame.container->is_object()) {
       if (!path.empty()) path += '.';
-      path += frame.at.key();
+      path += frame.at.key().empty() ? "\"\"" : frame.at.key();  // a key named "" still names a field
     } else {
       path += "[" + std::to_string(frame.index) + "]";
     }
