@@ -39,6 +39,15 @@ TEST(ChatRequest, KeepsRawMessagesWhenTheyCarryMoreThanText) {
   EXPECT_EQ(request->extra["messages"].size(), 2u);
 }
 
+// A content part whose "type" is not text was read with json::value and threw (found by
+// fuzz_chat_request in CI): such parts are skipped like any other non-text part.
+TEST(ChatRequest, SkipsContentPartsWhoseTypeIsNotText) {
+  auto request = parse_chat_request(json::parse(R"({"messages": [
+    {"role": "user", "content": [{"type": 1, "text": "a"}, {"type": null}, {"text": "b"}, {"type": "text", "text": "c"}]}]})"));
+  ASSERT_TRUE(request) << request.error();
+  EXPECT_EQ(request->messages[0].content, "c");
+}
+
 TEST(ChatRequest, RefusesWhatOpenAiRefuses) {
   const char* bad[] = {
       R"({})",

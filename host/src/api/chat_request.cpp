@@ -25,7 +25,8 @@ tl::expected<plugin::ChatRequest, std::string> parse_chat_request(const json& bo
       plain = false;
       if (message.contains("content") && message["content"].is_array()) {
         for (const auto& part : message["content"]) {
-          if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string())
+          if (part.is_object() && part.contains("type") && part["type"] == "text" && part.contains("text") &&
+              part["text"].is_string())
             m.content += part["text"].get<std::string>();
         }
       }
