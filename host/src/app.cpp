@@ -158,7 +158,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
       audit_(std::make_unique<AuditLog>(database_.get())),
       metrics_(std::make_unique<MetricsRegistry>()),
       kv_(std::make_unique<MemoryKeyValueStore>()),
-      response_cache_(std::make_unique<ResponseCache>(config_.cache)),
+      response_cache_(std::make_unique<ResponseCache>(config_.cache, metrics_.get())),
       llm_(std::make_unique<HostLlmClient>(config_)) {
   // Private copies of loaded plugins live in a folder of this process, removed on exit.
   const fs::path private_dir = paths_.data_dir / "plugin-copies" / std::to_string(::getpid());
@@ -208,7 +208,7 @@ void App::record_usage(const storage::LedgerEntry& entry) {
 
 void App::start_jobs() {
   if (!database_ || jobs_ || config_.jobs.workers <= 0) return;
-  jobs_ = std::make_unique<JobRunner>(*database_, config_.jobs, config_.retention.jobs_hours,
+  jobs_ = std::make_unique<JobRunner>(*database_, config_.jobs, config_.retention.jobs_hours, *metrics_,
                                       [this](const storage::Job& job) { return run_job(*this, job); });
 }
 

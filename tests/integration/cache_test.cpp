@@ -83,6 +83,15 @@ TEST_F(Cache, AnIdenticalCallIsAnsweredFromTheCacheAndCostsNothing) {
   }
   EXPECT_EQ(hits, static_cast<int>(calls));
   EXPECT_NEAR(avoided, figures["cost_saved_usd"].get<double>(), 1e-12);
+
+  // The same counts on /metrics.
+  const auto metrics = client_.get("/metrics").body;
+  const auto calls_text = std::to_string(calls);
+  EXPECT_NE(metrics.find("switchboard_cache_operations_total{operation=\"hit\"} " + calls_text), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("switchboard_cache_operations_total{operation=\"miss\"} " + calls_text), std::string::npos);
+  EXPECT_NE(metrics.find("switchboard_cache_operations_total{operation=\"store\"} " + calls_text), std::string::npos);
+  EXPECT_NE(metrics.find("switchboard_cache_cost_saved_usd_total"), std::string::npos);
 }
 
 TEST_F(Cache, TheGatewayAnswersWholeAndStreamedRequestsFromTheCache) {

@@ -127,6 +127,10 @@ TEST(Jobs, TheWebhookIsRetriedUntilTheReceiverTakesItAndIsSigned) {
     EXPECT_EQ(delivery.body["status"], "completed");
     EXPECT_EQ(delivery.body["result"], job["result"]);
   }
+  const auto metrics = client.get("/metrics").body;
+  EXPECT_NE(metrics.find("switchboard_jobs_total{status=\"completed\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("switchboard_webhook_deliveries_total{result=\"failed\"} 2"), std::string::npos);
+  EXPECT_NE(metrics.find("switchboard_webhook_deliveries_total{result=\"delivered\"} 1"), std::string::npos);
 }
 
 TEST(Jobs, WithoutASecretWebhooksAreRefused) {

@@ -36,7 +36,18 @@ constexpr char kCompressed = 'z';
 
 }  // namespace
 
-ResponseCache::ResponseCache(const CacheConfig& config) : config_(config) {
+ResponseCache::ResponseCache(const CacheConfig& config, plugin::Metrics* metrics) : config_(config) {
+  if (metrics) {
+    const auto operation = [metrics](const char* name) {
+      return metrics->counter("switchboard_cache_operations_total", "Response cache lookups and stores",
+                              {{"operation", name}});
+    };
+    hit_counter_ = operation("hit");
+    miss_counter_ = operation("miss");
+    store_counter_ = operation("store");
+    saved_counter_ = metrics->counter("switchboard_cache_cost_saved_usd_total",
+                                      "What the calls answered by the response cache would have cost", {});
+  }
   if (!config_.redis_url.empty()) {
     auto address = redis::parse_url(config_.redis_url);
     if (address) {
@@ -141,10 +152,15 @@ std::optional<CachedAnswer> ResponseCache::find(const std::string& name) {
   auto answer = value ? decode(*value) : std::nullopt;
   if (!answer) {
     ++misses_;
+    if (miss_counter_) miss_counter_->increment();
     return std::nullopt;
   }
   ++hits_;
   saved_nanousd_ += answer->cost_nanousd;
+  if (hit_counter_) {
+    hit_counter_->increment();
+    saved_counter_->increment(static_cast<double>(answer->cost_nanousd) / 1e9);
+  }
   return answer;
 }
 
@@ -153,6 +169,7 @@ void ResponseCache::store(const std::string& name, const CachedAnswer& answer, s
   if (static_cast<std::int64_t>(value.size()) > config_.max_entry_bytes) return;
   store_->put(name, value, ttl);
   ++stores_;
+  if (store_counter_) store_counter_->increment();
 }
 
 std::int64_t ResponseCache::invalidate(const std::string& pattern) { return store_->erase_matching(pattern); }

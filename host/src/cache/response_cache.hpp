@@ -15,6 +15,7 @@
 
 #include <switchboard/config.hpp>
 #include <switchboard/plugin/chat.hpp>
+#include <switchboard/plugin/host_services.hpp>
 
 namespace switchboard {
 
@@ -27,7 +28,8 @@ struct CachedAnswer {
 
 class ResponseCache {
  public:
-  explicit ResponseCache(const CacheConfig& config);
+  // `metrics`: where hits, misses, stores and the cost saved are counted too (may be null).
+  explicit ResponseCache(const CacheConfig& config, plugin::Metrics* metrics = nullptr);
   ~ResponseCache();
 
   // The entry name of `request` to instance `provider`, billed to `api_key_id`.
@@ -58,6 +60,11 @@ class ResponseCache {
   std::atomic<std::int64_t> misses_{0};
   std::atomic<std::int64_t> stores_{0};
   std::atomic<std::int64_t> saved_nanousd_{0};
+  // switchboard_cache_operations_total{operation}, switchboard_cache_cost_saved_usd_total.
+  std::shared_ptr<plugin::Counter> hit_counter_;
+  std::shared_ptr<plugin::Counter> miss_counter_;
+  std::shared_ptr<plugin::Counter> store_counter_;
+  std::shared_ptr<plugin::Counter> saved_counter_;
 };
 
 }  // namespace switchboard

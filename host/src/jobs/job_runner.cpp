@@ -20,13 +20,20 @@ std::string utc_in(std::chrono::seconds from_now) {
 
 }  // namespace
 
-JobRunner::JobRunner(storage::Database& database, const JobsConfig& config, int keep_hours, RunFn run)
+JobRunner::JobRunner(storage::Database& database, const JobsConfig& config, int keep_hours, plugin::Metrics& metrics,
+                     RunFn run)
     : database_(database),
       config_(config),
       keep_hours_(keep_hours),
       run_(std::move(run)),
       webhooks_(config.webhook_secret, std::chrono::milliseconds(config.webhook_timeout_ms),
-                config.webhook_allow_private) {
+                config.webhook_allow_private),
+      completed_(metrics.counter("switchboard_jobs_total", "Jobs finished", {{"status", "completed"}})),
+      failed_(metrics.counter("switchboard_jobs_total", "Jobs finished", {{"status", "failed"}})),
+      delivered_(metrics.counter("switchboard_webhook_deliveries_total", "Job webhook delivery attempts",
+                                 {{"result", "delivered"}})),
+      undelivered_(metrics.counter("switchboard_webhook_deliveries_total", "Job webhook delivery attempts",
+                                   {{"result", "failed"}})) {
   for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { work(); });
   threads_.emplace_back([this] { housekeep(); });
   threads_.emplace_back([this] { deliver(); });
@@ -98,6 +105,7 @@ void JobRunner::work() {
         jobs.fail(job->id, outcome.error, expiry());
       }
       log().info("job finished", {{"job_id", job->id}, {"status", outcome.ok ? "completed" : "failed"}});
+      (outcome.ok ? completed_ : failed_)->increment();
     } catch (const std::exception& e) {
       // Left processing: its heart stops, and the housekeeping of some instance runs it again.
       log().error("cannot record a job's outcome", {{"job_id", job->id}, {"error", e.what()}});
@@ -165,6 +173,7 @@ void JobRunner::deliver() {
         const auto attempt = job.webhook_attempts + 1;
         const auto sent = webhooks_.send(job.webhook_url, event, job.id,
                                          payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        (sent.delivered ? delivered_ : undelivered_)->increment();
         if (sent.delivered) {
           jobs.record_webhook(job.id, "delivered", attempt);
           next_delivery_.erase(job.id);

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <switchboard/config.hpp>
+#include <switchboard/plugin/host_services.hpp>
 #include <switchboard/storage/jobs.hpp>
 
 #include "webhook_sender.hpp"
@@ -34,7 +36,8 @@ struct JobOutcome {
 class JobRunner {
  public:
   using RunFn = std::function<JobOutcome(const storage::Job&)>;
-  JobRunner(storage::Database& database, const JobsConfig& config, int keep_hours, RunFn run);
+  // `metrics`: switchboard_jobs_total{status} and switchboard_webhook_deliveries_total{result}.
+  JobRunner(storage::Database& database, const JobsConfig& config, int keep_hours, plugin::Metrics& metrics, RunFn run);
   ~JobRunner();  // stops: running jobs finish first
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -56,6 +59,7 @@ class JobRunner {
   const int keep_hours_;
   const RunFn run_;
   const WebhookSender webhooks_;
+  const std::shared_ptr<plugin::Counter> completed_, failed_, delivered_, undelivered_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
