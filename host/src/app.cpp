@@ -30,6 +30,10 @@
 #include "llm_call_gate.hpp"
 #include "llm_client.hpp"
 #include "memory_kv.hpp"
+#include "observability/http_metrics.hpp"
+#include "observability/llm_metrics.hpp"
+#include "observability/process_metrics.hpp"
+#include "observability/runtime_metrics.hpp"
 #include "parallel_runner.hpp"
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
@@ -97,44 +101,6 @@ bool json_nested_too_deep(std::string_view body) {
 
 }  // namespace
 
-struct HttpMetrics {
-  explicit HttpMetrics(MetricsRegistry& registry) : registry_(registry) {
-    active = registry.gauge("switchboard_http_requests_active", "HTTP requests being served", {});
-  }
-  void record(const std::string& method, std::string_view route, int status, double seconds) {
-    std::string key = method + ' ' + std::string(route) + ' ' + std::to_string(status);
-    std::shared_ptr<plugin::Counter> counter;
-    std::shared_ptr<plugin::Histogram> latency;
-    {
-      std::lock_guard lock(mutex_);
-      auto& slot = counters_[key];
-      if (!slot) {
-        slot =
-            registry_.counter("switchboard_http_requests_total", "HTTP requests answered",
-                              {{"method", method}, {"route", std::string(route)}, {"status", std::to_string(status)}});
-      }
-      counter = slot;
-      auto& histogram = latencies_[method + ' ' + std::string(route)];
-      if (!histogram) {
-        histogram =
-            registry_.histogram("switchboard_http_request_duration_seconds", "Time to answer HTTP requests",
-                                {{"method", method}, {"route", std::string(route)}},
-                                {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
-      }
-      latency = histogram;
-    }
-    counter->increment();
-    latency->observe(seconds);
-  }
-  std::shared_ptr<plugin::Gauge> active;
-
- private:
-  MetricsRegistry& registry_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<plugin::Counter>> counters_;
-  std::unordered_map<std::string, std::shared_ptr<plugin::Histogram>> latencies_;
-};
-
 ResolvedPaths resolve_paths(const Config& config) {
   const fs::path exe = executable_dir();
   ResolvedPaths paths;
@@ -168,10 +134,19 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
                                                 checkpoints_.get(), key_directory_.get(), *audit_);
       });
   llm_->attach(*registry_);
+  add_process_metrics(*metrics_);
+  llm_metrics_ = std::make_unique<LlmMetrics>(*metrics_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
+  registry_->set_operation_observer([metrics = metrics_.get()](const char* operation, bool ok) {
+    metrics
+        ->counter("switchboard_plugin_operations_total", "Plugin loads, reloads and unloads, by result",
+                  {{"operation", operation}, {"result", ok ? "ok" : "refused"}})
+        ->increment();
+  });
   upstream_ = std::make_unique<UpstreamClient>();
   workers_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(config_.server.workers),
                                           static_cast<std::size_t>(config_.server.worker_queue));
+  add_worker_pool_metrics(*metrics_, *workers_);
   parallel_ = std::make_unique<ParallelRunner>(std::max<std::size_t>(2, config_.server.workers / 2));
   if (database_) {
     checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
@@ -182,17 +157,29 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   provider_router_ = std::make_unique<ProviderRouter>(
       config_, *provider_caller_, *timers_, *resolve_policy(config_.resilience.preset, config_.resilience.custom));
   llm_->attach_router(*provider_router_);
+  add_provider_metrics(*metrics_, *provider_router_);
+  provider_router_->set_retry_observers(
+      [metrics = metrics_.get()](const std::string& instance, const std::string& reason) {
+        metrics
+            ->counter("switchboard_llm_retries_total", "Retries of an LLM call on the same provider instance",
+                      {{"provider", instance}, {"reason", reason}})
+            ->increment();
+      },
+      [metrics = metrics_.get()](const std::string& from, const std::string& to) {
+        metrics
+            ->counter("switchboard_llm_fallbacks_total", "LLM calls moved on to the next provider instance",
+                      {{"from", from}, {"to", to}})
+            ->increment();
+      });
   if (database_) {
     ledger_writer_ = std::make_unique<LedgerWriter>(*database_);
     budgets_ = std::make_unique<BudgetGuard>(*database_, [writer = ledger_writer_.get()] { writer->flush(); });
-    auto sink = [writer = ledger_writer_.get(), budgets = budgets_.get()](storage::LedgerEntry entry) {
-      budgets->record(entry);
-      writer->record(std::move(entry));
-    };
-    provider_router_->set_usage_sink(sink);
-    llm_->set_usage_sink(sink);
     retention_ = std::make_unique<RetentionSweeper>(*database_, config_.retention);
   }
+  // Every LLM call's entry: metrics always, the key's budget and the ledger with a store.
+  auto sink = [this](storage::LedgerEntry entry) { record_usage(entry); };
+  provider_router_->set_usage_sink(sink);
+  llm_->set_usage_sink(sink);
   llm_gate_ = std::make_unique<LlmCallGate>(budgets_.get(), *audit_);
   llm_->attach_gate(*llm_gate_);
   if (config_.cache.enabled) llm_->attach_cache(*response_cache_);
@@ -202,6 +189,7 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
 plugin::LlmClient& App::llm() { return *llm_; }
 
 void App::record_usage(const storage::LedgerEntry& entry) {
+  llm_metrics_->record(entry);
   if (budgets_) budgets_->record(entry);
   if (ledger_writer_) ledger_writer_->record(entry);
 }
@@ -250,6 +238,7 @@ void App::add_routes() {
   add_job_routes(router_, *this);
   add_text_processing_routes(router_, *this);
   add_registry_routes(router_, *this);
+  add_logs_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -280,6 +269,7 @@ struct App::Exchange {
                 std::nullopt},
         info{request.method,      request.path,      request.query,     request.headers,
              request.body.size(), request.client_ip, context.request_id} {
+    context.trace = accept_or_start_trace(request.header("traceparent"), request.header("tracestate"));
     const std::string cache_control = request.header("Cache-Control").value_or("");
     context.cache_bypass =
         cache_control.find("no-cache") != std::string::npos || cache_control.find("no-store") != std::string::npos;
@@ -305,7 +295,7 @@ class App::ExchangeReply final : public Reply {
 
   void send(HttpResponse response) override {
     if (answered_.exchange(true)) return;
-    logging::ScopedContext log_context({exchange_->context.request_id, exchange_->context.transaction_guid});
+    logging::ScopedContext log_context(exchange_->context.log_context());
     app_.finish(*exchange_, std::move(response));
   }
   void start_stream(int status, HeaderList headers) override {
@@ -332,13 +322,15 @@ class App::ExchangeReply final : public Reply {
 
 void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
   auto exchange = std::make_shared<Exchange>(std::move(request), registry_->lease(), std::move(channel));
-  logging::ScopedContext log_context({exchange->context.request_id, exchange->context.transaction_guid});
+  logging::ScopedContext log_context(exchange->context.log_context());
   CurrentRequestScope current(exchange->context);
-  http_metrics_->active->add(1);
+  http_metrics_->started();
 
+  // Matched first so that an answer from middleware (401, 429, …) is counted under its route.
+  auto match = router_.match(exchange->request.method, exchange->request.path);
+  if (match.handler || match.async_handler) exchange->route = match.pattern;
   if (auto early = before_handler(*exchange)) return finish(*exchange, std::move(*early));
   const std::string& request_id = exchange->context.request_id;
-  auto match = router_.match(exchange->request.method, exchange->request.path);
   if (!match.handler && !match.async_handler && !match.allowed_methods.empty()) {
     auto response = error_response(
         405, "METHOD_NOT_ALLOWED",
@@ -367,11 +359,12 @@ void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
   }
   const bool queued =
       workers_->try_submit([this, exchange, handler = match.handler, params = std::move(match.params)]() mutable {
-        logging::ScopedContext worker_log({exchange->context.request_id, exchange->context.transaction_guid});
+        logging::ScopedContext worker_log(exchange->context.log_context());
         CurrentRequestScope worker_current(exchange->context);
         finish(*exchange, run_handler(*exchange, *handler, params));
       });
   if (!queued) {
+    http_metrics_->turned_away();
     auto response = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", request_id);
     response.set_header("Retry-After", "1");
     finish(*exchange, std::move(response));
@@ -424,7 +417,8 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
       }
     }
   }
-  if (exchange.request.path.starts_with("/admin/") || exchange.request.path.starts_with("/internal/")) {
+  if (exchange.request.path.starts_with("/admin/") || exchange.request.path.starts_with("/internal/") ||
+      (config_.metrics.require_token && exchange.request.path == "/metrics")) {
     // Admin and internal routes always need the admin token, whatever middleware is loaded.
     auto authorization = exchange.request.header("Authorization");
     if (!authorization || !authorization->starts_with("Bearer ") || authorization->size() == 7) {
@@ -470,8 +464,13 @@ void App::finish_headers(Exchange& exchange, int status, HeaderList& headers) {
 void App::record(Exchange& exchange, int status) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - exchange.context.started).count();
-  http_metrics_->record(exchange.request.method, exchange.route, status, seconds);
-  http_metrics_->active->add(-1);
+  std::optional<double> overhead;
+  if (!exchange.llm_calls.empty()) {
+    double upstream_ms = 0;
+    for (const auto& call : exchange.llm_calls) upstream_ms += call.latency_ms;
+    overhead = seconds - upstream_ms / 1000.0;
+  }
+  http_metrics_->finished(exchange.request.method, exchange.route, status, seconds, overhead);
   if (log().enabled(LogLevel::debug)) {
     log().log(LogLevel::debug, "request served",
               {{"method", exchange.request.method},

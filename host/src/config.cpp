@@ -400,8 +400,8 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   apply_provider_environment(doc, env, origins);
 
   static const std::set<std::string> known_sections = {
-      "server",           "paths",   "logging",    "storage",   "plugins",  "middleware", "providers",
-      "default_provider", "routing", "resilience", "retention", "analysis", "cache",      "jobs"};
+      "server",  "paths",      "logging",   "storage",  "plugins", "middleware", "providers", "default_provider",
+      "routing", "resilience", "retention", "analysis", "cache",   "jobs",       "metrics"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -416,6 +416,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("server.threads", config.server.threads, 1, 256);
   reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
   reader.integer("analysis.max_repairs", config.analysis.max_repairs, 0, 10);
+  reader.boolean("metrics.require_token", config.metrics.require_token);
   reader.boolean("cache.enabled", config.cache.enabled);
   reader.integer("cache.ttl_seconds", config.cache.ttl_seconds, 1, 30 * 86400);
   reader.integer("cache.max_entries", config.cache.max_entries, 0, 100'000'000);

@@ -103,6 +103,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   labels.operation = context ? context->usage_operation : "request";
   labels.framework = context ? context->usage_framework : "";
   labels.api_key_id = billed_key(context);
+  if (context) labels.trace_headers = context->trace.upstream_headers();
 
   // Answer filters see streamed text piece by piece; what they hold back is released with
   // the finishing chunk, or as a chunk of its own when the stream ends without one.

@@ -88,19 +88,6 @@ void mask_fields(nlohmann::json& fields) {
   }
 }
 
-std::string utc_timestamp() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t seconds = system_clock::to_time_t(now);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[80];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(ms));
-  return text;
-}
-
 bool token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
 
 }  // namespace
@@ -140,6 +127,10 @@ void shutdown() {
   sinks.clear();
 }
 
+void flush() {
+  spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+}
+
 const Context& current_context() { return thread_context; }
 
 ScopedContext::ScopedContext(Context context) : previous_(std::move(thread_context)) {
@@ -148,6 +139,18 @@ ScopedContext::ScopedContext(Context context) : previous_(std::move(thread_conte
 ScopedContext::~ScopedContext() { thread_context = std::move(previous_); }
 
 }  // namespace logging
+
+std::string format_log_time(std::chrono::system_clock::time_point when) {
+  using namespace std::chrono;
+  const auto ms = duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000;
+  const std::time_t seconds = system_clock::to_time_t(when);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(ms));
+  return text;
+}
 
 std::string mask_secret(std::string_view secret) {
   if (secret.size() < 12) return "***";
@@ -193,13 +196,14 @@ bool Logger::enabled(LogLevel level) const { return level >= minimum_level; }
 
 void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) {
   if (!enabled(level)) return;
-  nlohmann::json line = {{"timestamp", utc_timestamp()},
+  nlohmann::json line = {{"timestamp", format_log_time(std::chrono::system_clock::now())},
                          {"level", level_name(level)},
                          {"logger", component_},
                          {"message", mask_secrets_in_text(message)}};
   const auto& context = logging::current_context();
   if (!context.request_id.empty()) line["request_id"] = context.request_id;
   if (!context.transaction_guid.empty()) line["transaction_guid"] = context.transaction_guid;
+  if (!context.trace_id.empty()) line["trace_id"] = context.trace_id;
   if (fields.is_object()) {
     nlohmann::json masked = fields;
     mask_fields(masked);

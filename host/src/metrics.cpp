@@ -65,7 +65,16 @@ std::shared_ptr<plugin::Histogram> MetricsRegistry::histogram(const std::string&
   return std::make_shared<HistogramHandle>(family.Add({labels.begin(), labels.end()}, buckets));
 }
 
+void MetricsRegistry::on_collect(std::function<void()> hook) {
+  std::lock_guard lock(hooks_mutex_);
+  hooks_.push_back(std::move(hook));
+}
+
 std::string MetricsRegistry::exposition() const {
+  {
+    std::lock_guard lock(hooks_mutex_);
+    for (const auto& hook : hooks_) hook();
+  }
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());
 }

@@ -261,6 +261,13 @@ void PluginRegistry::publish(std::vector<PluginPtr> plugins) {
 
 tl::expected<PluginPtr, PluginError> PluginRegistry::load(const std::string& file, const std::string& name,
                                                           const nlohmann::json& config) {
+  auto result = load_now(file, name, config);
+  if (on_operation_) on_operation_("load", result.has_value());
+  return result;
+}
+
+tl::expected<PluginPtr, PluginError> PluginRegistry::load_now(const std::string& file, const std::string& name,
+                                                              const nlohmann::json& config) {
   std::lock_guard lock(mutate_);
   auto path = resolve(file);
   if (!path) return tl::unexpected(path.error());
@@ -285,6 +292,14 @@ tl::expected<PluginPtr, PluginError> PluginRegistry::load(const std::string& fil
 tl::expected<PluginPtr, PluginError> PluginRegistry::reload(const std::string& name,
                                                             const std::optional<std::string>& file,
                                                             const std::optional<nlohmann::json>& config) {
+  auto result = reload_now(name, file, config);
+  if (on_operation_) on_operation_("reload", result.has_value());
+  return result;
+}
+
+tl::expected<PluginPtr, PluginError> PluginRegistry::reload_now(const std::string& name,
+                                                                const std::optional<std::string>& file,
+                                                                const std::optional<nlohmann::json>& config) {
   std::lock_guard lock(mutate_);
   auto current = snapshot();
   PluginPtr old = current->find(name);
@@ -311,6 +326,12 @@ tl::expected<PluginPtr, PluginError> PluginRegistry::reload(const std::string& n
 }
 
 tl::expected<void, PluginError> PluginRegistry::unload(const std::string& name) {
+  auto result = unload_now(name);
+  if (on_operation_) on_operation_("unload", result.has_value());
+  return result;
+}
+
+tl::expected<void, PluginError> PluginRegistry::unload_now(const std::string& name) {
   std::lock_guard lock(mutate_);
   auto current = snapshot();
   PluginPtr old = current->find(name);

@@ -158,7 +158,7 @@ UpstreamTimeouts timeouts_for(const ProviderInstanceConfig& instance) {
 
 std::function<void()> ProviderCaller::call(PluginPtr provider, plugin::ChatRequest request,
                                            plugin::ProviderEndpoint endpoint, const UpstreamTimeouts& timeouts,
-                                           OnChunk on_chunk, OnDone on_done) {
+                                           OnChunk on_chunk, OnDone on_done, const plugin::HeaderList& trace_headers) {
   if (provider->provider->in_process()) {
     auto stop = std::make_shared<std::atomic<bool>>(false);
     const bool queued = workers_.try_submit([provider, request = std::move(request), endpoint = std::move(endpoint),
@@ -196,6 +196,9 @@ std::function<void()> ProviderCaller::call(PluginPtr provider, plugin::ChatReque
   // Upstream calls carry the client's request id.
   if (!request.request_id.empty() && !plugin::find_header(encoded->headers, "X-Request-ID")) {
     encoded->headers.emplace_back("X-Request-ID", request.request_id);
+  }
+  for (const auto& [name, value] : trace_headers) {
+    if (!plugin::find_header(encoded->headers, name)) encoded->headers.emplace_back(name, value);
   }
   auto call = std::make_shared<HttpCall>();
   call->provider = provider;

@@ -34,8 +34,10 @@ class ProviderCaller {
 
   // Starts the call; `on_chunk` null asks for a whole completion. Returns a function that
   // cancels it (safe from any thread, and after it ended). `on_done` runs exactly once.
+  // `trace_headers` go upstream unless the provider's codec set them itself.
   std::function<void()> call(PluginPtr provider, plugin::ChatRequest request, plugin::ProviderEndpoint endpoint,
-                             const UpstreamTimeouts& timeouts, OnChunk on_chunk, OnDone on_done);
+                             const UpstreamTimeouts& timeouts, OnChunk on_chunk, OnDone on_done,
+                             const plugin::HeaderList& trace_headers = {});
 
  private:
   UpstreamClient& upstream_;

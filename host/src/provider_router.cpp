@@ -312,9 +312,10 @@ void ProviderRouter::attempt(const std::shared_ptr<Routed>& routed) {
         return routed->on_chunk(chunk);
       };
     }
-    auto cancel = caller_.call(provider, std::move(request), endpoint_for(*target.instance),
-                               timeouts_for(*target.instance), std::move(chunk_callback),
-                               [this, routed](ProviderOutcome outcome) { settle(routed, std::move(outcome)); });
+    auto cancel = caller_.call(
+        provider, std::move(request), endpoint_for(*target.instance), timeouts_for(*target.instance),
+        std::move(chunk_callback), [this, routed](ProviderOutcome outcome) { settle(routed, std::move(outcome)); },
+        routed->labels.trace_headers);
     {
       std::lock_guard lock(routed->mutex);
       if (!routed->finished) routed->cancel_current = std::move(cancel);
@@ -378,6 +379,7 @@ void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutco
                                      {"retry", routed->retry},
                                      {"delay_ms", delay.count()},
                                      {"reason", error.code}});
+    if (on_retry_) on_retry_(target.instance->name, error.code);
     timers_.schedule(delay, [this, routed] { attempt(routed); });
     return;
   }
@@ -387,6 +389,7 @@ void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutco
     log().info("falling back", {{"from", target.instance->name},
                                 {"to", routed->targets[routed->index].instance->name},
                                 {"reason", error.code}});
+    if (on_fallback_) on_fallback_(target.instance->name, routed->targets[routed->index].instance->name);
   }
   attempt(routed);
 }

@@ -77,6 +77,13 @@ class ProviderRouter {
   // Where each attempt's ledger entry goes (priced, tokens counted locally when the upstream
   // reported none); unset: nowhere.
   void set_usage_sink(std::function<void(storage::LedgerEntry)> sink) { usage_sink_ = std::move(sink); }
+  // Told of every retry and every fallback to the next instance (for metrics); unset: nobody.
+  using OnRetry = std::function<void(const std::string& instance, const std::string& reason)>;
+  using OnFallback = std::function<void(const std::string& from, const std::string& to)>;
+  void set_retry_observers(OnRetry on_retry, OnFallback on_fallback) {
+    on_retry_ = std::move(on_retry);
+    on_fallback_ = std::move(on_fallback);
+  }
 
   // Runs `request` over `targets` with the plugins of `plugins`. `on_chunk` null: a whole
   // completion. After a chunk has reached the client nothing is retried. Returns a cancel
@@ -116,6 +123,8 @@ class ProviderRouter {
   std::mutex random_mutex_;
   std::mt19937_64 random_{std::random_device{}()};
   std::function<void(storage::LedgerEntry)> usage_sink_;
+  OnRetry on_retry_;
+  OnFallback on_fallback_;
 };
 
 }  // namespace switchboard

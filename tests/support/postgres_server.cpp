@@ -1,5 +1,6 @@
 #include "postgres_server.hpp"
 
+#include "command.hpp"
 #include "free_port.hpp"
 
 #include <pwd.h>
@@ -26,13 +27,8 @@ std::string server_bin() {
 }
 
 std::pair<int, std::string> run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
-  const int status = ::pclose(pipe);
-  return {status, output};
+  auto result = run_command(command);
+  return {result.exit_code, std::move(result.output)};
 }
 
 }  // namespace

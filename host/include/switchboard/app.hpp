@@ -32,7 +32,8 @@ class LlmCallGate;
 class RetentionSweeper;
 class ResponseCache;
 class JobRunner;
-struct HttpMetrics;
+class HttpMetrics;
+class LlmMetrics;
 namespace storage {
 class Database;
 struct LedgerEntry;
@@ -122,6 +123,7 @@ class App {
   std::unique_ptr<LlmCallGate> llm_gate_;
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<LlmMetrics> llm_metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;
   std::unique_ptr<ResponseCache> response_cache_;
   std::unique_ptr<HostLlmClient> llm_;

@@ -101,6 +101,11 @@ struct AnalysisConfig {
   int max_repairs = 2;
 };
 
+// GET /metrics: public (the default), or only with the admin token like /admin routes.
+struct MetricsConfig {
+  bool require_token = false;
+};
+
 // The response cache of the host's LLM client (every path): exact-match answers kept in
 // this process, or in Redis when `redis_url` (or REDIS_URL) is set.
 struct CacheConfig {
@@ -136,6 +141,7 @@ struct Config {
   AnalysisConfig analysis;
   CacheConfig cache;
   JobsConfig jobs;
+  MetricsConfig metrics;
   PathsConfig paths;
   LoggingConfig logging;
   StorageConfig storage;

@@ -126,7 +126,17 @@ class PluginRegistry {
 
   const std::filesystem::path& plugin_dir() const { return plugin_dir_; }
 
+  // Told of each load, reload and unload and whether it succeeded (for metrics). Set it
+  // before the first load.
+  using OnOperation = std::function<void(const char* operation, bool ok)>;
+  void set_operation_observer(OnOperation observer) { on_operation_ = std::move(observer); }
+
  private:
+  tl::expected<PluginPtr, PluginError> load_now(const std::string& file, const std::string& name,
+                                                const nlohmann::json& config);
+  tl::expected<PluginPtr, PluginError> reload_now(const std::string& name, const std::optional<std::string>& file,
+                                                  const std::optional<nlohmann::json>& config);
+  tl::expected<void, PluginError> unload_now(const std::string& name);
   tl::expected<std::filesystem::path, PluginError> resolve(const std::string& file) const;
   tl::expected<PluginPtr, PluginError> build(const std::filesystem::path& file, const std::string& expected_name,
                                              const nlohmann::json& config);
@@ -139,6 +149,7 @@ class PluginRegistry {
   std::atomic<std::shared_ptr<const RegistrySnapshot>> current_;
   mutable std::vector<std::weak_ptr<const LoadedPlugin>> retired_;  // replaced, maybe draining
   mutable std::mutex retired_mutex_;
+  OnOperation on_operation_;
 };
 
 }  // namespace switchboard

@@ -8,8 +8,10 @@
 #include <vector>
 
 #include <switchboard/http_types.hpp>
+#include <switchboard/log.hpp>
 #include <switchboard/plugin/host_services.hpp>
 #include <switchboard/plugin_registry.hpp>
+#include <switchboard/trace_context.hpp>
 
 namespace switchboard {
 
@@ -47,6 +49,10 @@ struct RequestContext {
   // answers it keeps live `cache_ttl` (unset: cache.ttl_seconds).
   mutable bool cache_bypass = false;
   mutable std::optional<std::chrono::seconds> cache_ttl;
+  // W3C trace context: accepted from the client or started here; logged and sent upstream.
+  TraceContext trace = {};
+  // The log context of this request (request id, transaction GUID, trace id).
+  logging::Context log_context() const { return {request_id, transaction_guid, trace.trace_id}; }
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -28,6 +28,8 @@ class WorkerPool {
 
   std::size_t queued() const;
   std::size_t busy() const;
+  std::size_t threads() const { return threads_.size(); }
+  std::size_t queue_capacity() const { return capacity_; }
 
  private:
   void run();

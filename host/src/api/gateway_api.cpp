@@ -113,6 +113,15 @@ struct StreamState {
   }
 };
 
+// The request's record of its upstream call, before it is answered: the host's metrics take
+// the request's time minus this as the gateway's overhead. (Its cost is in the ledger.)
+void note_upstream_time(std::vector<LlmCallRecord>* calls, const ProviderRouter::Done& done) {
+  if (!calls) return;
+  const auto& outcome = done.outcome;
+  calls->push_back(
+      {done.instance, done.model, outcome.result ? outcome.result->usage : plugin::Usage{}, 0, outcome.upstream_ms});
+}
+
 // A whole chat.completion.
 HttpResponse completion_response(const plugin::ChatResult& result, const std::string& model) {
   return json_response(
@@ -205,6 +214,7 @@ void add_gateway_routes(Router& router, App& app) {
         const plugin::ChatRequest& call = gated->request;
         UsageLabels labels;
         labels.api_key_id = billed_key(&context);
+        labels.trace_headers = context.trace.upstream_headers();
         auto snapshot = context.plugins.shared();
         auto targets = app.provider_router().plan(call.model, call, *snapshot);
         if (targets.empty()) {
@@ -229,8 +239,10 @@ void add_gateway_routes(Router& router, App& app) {
         if (!call.stream) {
           auto cancel = app.provider_router().call(
               snapshot, std::move(targets), call, nullptr, nullptr,
-              [&app, reply, started, request_id, gated, cache_name, snapshot, labels](ProviderRouter::Done done) {
+              [&app, reply, started, request_id, gated, cache_name, snapshot, labels,
+               calls = context.llm_calls](ProviderRouter::Done done) {
                 auto& outcome = done.outcome;
+                note_upstream_time(calls, done);
                 if (!outcome.result) return reply->send(provider_error_response(done, request_id));
                 auto& result = *outcome.result;
                 const auto* instance = find_instance(app.config(), done.instance);
@@ -273,8 +285,9 @@ void add_gateway_routes(Router& router, App& app) {
               state->instance = instance;  // each attempt, until the stream begins
               state->model = model;
             },
-            [state, request_id, gated](ProviderRouter::Done done) {
+            [state, request_id, gated, calls = context.llm_calls](ProviderRouter::Done done) {
               auto& outcome = done.outcome;
+              note_upstream_time(calls, done);
               if (!outcome.result && !state->begun)
                 return state->reply->send(provider_error_response(done, request_id));
               state->begin();

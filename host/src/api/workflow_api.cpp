@@ -131,7 +131,7 @@ void add_workflow_routes(Router& router, App& app) {
         }
         // The reply owns the request (and so `context`) until it is answered.
         auto job = [&context, reply, name = params.find("name")->second, body = std::move(*body)] {
-          logging::ScopedContext log_scope({context.request_id, context.transaction_guid});
+          logging::ScopedContext log_scope(context.log_context());
           CurrentRequestScope request_scope(context);
           if (body.value("stream", false)) return stream_workflow(context, name, body, *reply);
           auto answer = run_workflow(context, name, body);

@@ -70,6 +70,9 @@ class RateLimit final : public Middleware {
       const auto limit = limits.value(name, fallback);
       if (limit < 1 || limit > 1'000'000) throw std::invalid_argument("limits." + name + " must be 1 to 1000000");
       windows_.emplace(name, std::make_unique<rate_limit::SlidingWindow>(limit, window_));
+      rejections_.emplace(name,
+                          host_.metrics().counter("switchboard_rate_limit_rejections_total",
+                                                  "Requests refused with 429, by limit class", {{"class", name}}));
     }
     for (const auto& item : limits.items()) {
       if (!defaults.count(item.key())) throw std::invalid_argument("unknown limit class \"" + item.key() + "\"");
@@ -95,6 +98,7 @@ class RateLimit final : public Middleware {
     const auto retry_after = std::max<long long>(1, decision.reset.count());
     const std::string limit = std::to_string(decision.limit) + " requests " + per_window(window_);
     host_.audit("rate_limit.exceeded", {{"class", tightest.first}, {"limit", limit}});
+    if (auto counter = rejections_.find(tightest.first); counter != rejections_.end()) counter->second->increment();
     MiddlewareReply reply;
     reply.status = 429;
     reply.code = "RATE_LIMIT_EXCEEDED";
@@ -185,6 +189,7 @@ class RateLimit final : public Middleware {
   HostServices& host_;
   std::chrono::seconds window_{60};
   std::map<std::string, std::unique_ptr<rate_limit::SlidingWindow>> windows_;
+  std::map<std::string, std::shared_ptr<Counter>> rejections_;  // by class
   std::unique_ptr<rate_limit::RedisWindows> redis_;
   std::mutex local_mutex_;
   std::chrono::steady_clock::time_point last_redis_warning_{};
