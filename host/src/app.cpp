@@ -20,6 +20,7 @@
 #include <switchboard/worker_pool.hpp>
 
 #include "api/jobs_api.hpp"
+#include "api/mcp_api.hpp"
 #include "api/routes.hpp"
 #include "audit_log.hpp"
 #include "budget_guard.hpp"

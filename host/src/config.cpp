@@ -400,8 +400,8 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   apply_provider_environment(doc, env, origins);
 
   static const std::set<std::string> known_sections = {
-      "server",  "paths",      "logging",   "storage",  "plugins", "middleware", "providers", "default_provider",
-      "routing", "resilience", "retention", "analysis", "cache",   "jobs",       "mcp"};
+      "server",           "paths",   "logging",    "storage",   "plugins",  "middleware", "providers",
+      "default_provider", "routing", "resilience", "retention", "analysis", "cache",      "jobs"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -425,9 +425,6 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.boolean("cache.shared_across_keys", config.cache.shared_across_keys);
   reader.string("cache.redis_url", config.cache.redis_url);
   reader.string("cache.redis_prefix", config.cache.redis_prefix);
-  reader.strings("mcp.allowed_origins", config.mcp.allowed_origins);
-  reader.integer("mcp.max_sessions", config.mcp.max_sessions, 1, 1'000'000);
-  reader.integer("mcp.session_idle_minutes", config.mcp.session_idle_minutes, 1, 10080);
   reader.integer("jobs.workers", config.jobs.workers, 0, 256);
   reader.integer("jobs.heartbeat_seconds", config.jobs.heartbeat_seconds, 1, 3600);
   reader.integer("jobs.stale_after_seconds", config.jobs.stale_after_seconds, 2, 86400);

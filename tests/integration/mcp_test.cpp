@@ -97,7 +97,7 @@ void expect_every_tool_worked(const json& s) {
   const json& workflow = calls["run_workflow"]["structured"];
   EXPECT_EQ(workflow["workflow"], "prompt-chain");
   EXPECT_FALSE(workflow["output"].get<std::string>().empty());
-  EXPECT_EQ(workflow["steps"].size(), 3u);
+  EXPECT_EQ(workflow["state"]["step_metadata"].size(), 3u);  // analyze, process, synthesize
 
   const json& frameworks = calls["list_frameworks"]["structured"];
   for (const char* name : {"kernel", "chain", "graph"}) EXPECT_TRUE(has(names_of(frameworks["frameworks"]), name));
@@ -263,8 +263,17 @@ TEST_F(Mcp, ForeignOriginsAndUnknownProtocolVersionsAreRefused) {
   EXPECT_EQ(asked.json()["result"]["protocolVersion"], "2025-06-18");
 }
 
-TEST(McpOrigins, ConfiguredOriginsAreAllowed) {
-  ServerProcess server({"mcp:\n  allowed_origins: [\"https://console.example.org\"]\n", {}, {}, {}});
+TEST(McpOrigins, TheCorsAllowedOriginsMayCallToo) {
+  ServerProcess server({R"(
+plugins:
+  - {name: mock, file: providers/mock.so}
+  - {name: free, file: cost/free.so}
+  - {name: cors, file: middleware/cors.so, config: {allowed_origins: ["https://console.example.org"]}}
+middleware: [cors]
+)",
+                        {},
+                        {},
+                        {}});
   HttpClient client(server.base_url());
   EXPECT_EQ(client.post("/mcp", kInitialize, {"Origin: https://console.example.org"}).status, 200);
   EXPECT_EQ(client.post("/mcp", kInitialize, {"Origin: https://console.example.org.evil.test"}).status, 403);

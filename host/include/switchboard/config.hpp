@@ -131,21 +131,11 @@ struct JobsConfig {
   bool webhook_allow_private = false;  // true: webhooks may reach loopback and private addresses
 };
 
-// The MCP server on /mcp (Streamable HTTP). Browsers may only call it from loopback origins
-// and these (DNS rebinding: a foreign page must not reach a local server); sessions live in
-// this process, idle ones expire, and at `max_sessions` the least recently used gives way.
-struct McpConfig {
-  std::vector<std::string> allowed_origins;  // exact, e.g. "https://console.example.org"
-  int max_sessions = 1000;
-  int session_idle_minutes = 60;
-};
-
 struct Config {
   ServerConfig server;
   AnalysisConfig analysis;
   CacheConfig cache;
   JobsConfig jobs;
-  McpConfig mcp;
   PathsConfig paths;
   LoggingConfig logging;
   StorageConfig storage;

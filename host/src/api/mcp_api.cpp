@@ -13,7 +13,7 @@
 #include "../mcp/app_backend.hpp"
 #include "../mcp/protocol.hpp"
 #include "../mcp/sessions.hpp"
-#include "routes.hpp"
+#include "mcp_api.hpp"
 
 namespace switchboard {
 namespace {
@@ -22,10 +22,30 @@ using nlohmann::json;
 
 bool loopback_host(std::string_view host) { return host == "localhost" || host == "[::1]" || host.starts_with("127."); }
 
+// Sessions kept per instance, and how long an idle one lives.
+constexpr std::size_t kMaxSessions = 1000;
+constexpr std::chrono::minutes kSessionIdle{60};
+
+// The origins the operator lets browsers call from: those of the `cors` middleware, when it
+// is on (a browser page on another origin needs CORS to reach /mcp anyway); ["*"] is any.
+std::vector<std::string> cors_origins(const Config& config) {
+  if (std::find(config.middleware.begin(), config.middleware.end(), "cors") == config.middleware.end()) return {};
+  std::vector<std::string> origins;
+  for (const auto& spec : config.plugins) {
+    if (spec.name != "cors" || !spec.config.contains("allowed_origins")) continue;
+    for (const auto& origin : spec.config["allowed_origins"]) {
+      if (origin.is_string()) origins.push_back(origin.get<std::string>());
+    }
+  }
+  return origins;
+}
+
 // Browsers send Origin; a page on another site (or a rebound DNS name) must not drive a
-// server meant for this machine. Loopback origins and the configured ones are allowed.
+// server meant for this machine. Loopback origins and the CORS-allowed ones are allowed.
 bool origin_allowed(const std::string& origin, const std::vector<std::string>& allowed) {
-  if (std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) return true;
+  for (const auto& each : allowed) {
+    if (each == origin || each == "*") return true;
+  }
   const auto scheme_end = origin.find("://");
   if (scheme_end == std::string::npos) return false;
   const std::string_view scheme(origin.data(), scheme_end);
@@ -47,9 +67,8 @@ std::string owner_of(const RequestContext& context) {
 }
 
 // Checks every /mcp request passes: the origin, and the protocol version when it is named.
-std::optional<HttpResponse> refused(const App& app, const RequestContext& context) {
-  if (auto origin = context.request.header("Origin");
-      origin && !origin_allowed(*origin, app.config().mcp.allowed_origins)) {
+std::optional<HttpResponse> refused(const std::vector<std::string>& allowed_origins, const RequestContext& context) {
+  if (auto origin = context.request.header("Origin"); origin && !origin_allowed(*origin, allowed_origins)) {
     return error_response(403, "FORBIDDEN_ORIGIN", "origin " + *origin + " may not use /mcp", context.request_id);
   }
   if (auto version = context.request.header("MCP-Protocol-Version");
@@ -74,8 +93,15 @@ tl::expected<std::string, HttpResponse> session_of(mcp::SessionTable& sessions, 
   return *id;
 }
 
-HttpResponse post(App& app, mcp::SessionTable& sessions, const RequestContext& context) {
-  if (auto refusal = refused(app, context)) return *refusal;
+// What the route keeps between requests.
+struct Endpoint {
+  mcp::SessionTable sessions{kMaxSessions, kSessionIdle};
+  std::vector<std::string> allowed_origins;
+};
+
+HttpResponse post(App& app, Endpoint& endpoint, const RequestContext& context) {
+  if (auto refusal = refused(endpoint.allowed_origins, context)) return *refusal;
+  mcp::SessionTable& sessions = endpoint.sessions;
   const mcp::Message message = mcp::parse_message(context.request.body);
   // Not a JSON-RPC message at all: refused, with the JSON-RPC error saying why.
   if (message.kind == mcp::Message::Kind::invalid) return json_response(400, message.error_reply);
@@ -103,19 +129,18 @@ HttpResponse post(App& app, mcp::SessionTable& sessions, const RequestContext& c
 }  // namespace
 
 void add_mcp_routes(Router& router, App& app) {
-  const auto& config = app.config().mcp;
-  auto sessions = std::make_shared<mcp::SessionTable>(static_cast<std::size_t>(config.max_sessions),
-                                                      std::chrono::minutes(config.session_idle_minutes));
+  auto endpoint = std::make_shared<Endpoint>();
+  endpoint->allowed_origins = cors_origins(app.config());
   // Tools wait on LLM calls: the worker pool.
   router.add(
       "POST", "/mcp",
-      [&app, sessions](const RequestContext& context, const PathParams&) { return post(app, *sessions, context); },
+      [&app, endpoint](const RequestContext& context, const PathParams&) { return post(app, *endpoint, context); },
       RouteThread::worker);
-  router.add("DELETE", "/mcp", [&app, sessions](const RequestContext& context, const PathParams&) {
-    if (auto refusal = refused(app, context)) return *refusal;
-    auto session = session_of(*sessions, context);
+  router.add("DELETE", "/mcp", [endpoint](const RequestContext& context, const PathParams&) {
+    if (auto refusal = refused(endpoint->allowed_origins, context)) return *refusal;
+    auto session = session_of(endpoint->sessions, context);
     if (!session) return session.error();
-    sessions->close(*session, owner_of(context));
+    endpoint->sessions.close(*session, owner_of(context));
     HttpResponse ended;
     ended.status = 204;
     return ended;

@@ -32,7 +32,6 @@ void add_cache_routes(Router& router, App& app);
 void add_job_routes(Router& router, App& app);
 void add_text_processing_routes(Router& router, App& app);
 void add_registry_routes(Router& router, App& app);  // schemas and templates
-void add_mcp_routes(Router& router, App& app);       // the MCP server over Streamable HTTP
 
 // Logs an admin action and, with a store, writes its audit event before the action is
 // acknowledged (a store failure is logged; the action has happened and is answered).
