@@ -136,6 +136,7 @@ TEST(McpSdk, TheOfficialClientUsesEveryToolOverStdio) {
   ASSERT_EQ(run.status, 0) << run.output;
   expect_every_tool_worked(run.summary);
   EXPECT_TRUE(fs::exists(database)) << "the store named by --config";
+  EXPECT_FALSE(run.summary["server_sanitizer_report"].get<bool>()) << run.output;
 }
 
 class Mcp : public ::testing::Test {

@@ -78,5 +78,8 @@ try {
 }
 
 if (mode === 'http') await transport.terminateSession();
-await client.close();
+await client.close();  // stdio: ends the server's input and waits for it to exit
+// Under ASan+UBSan, a report from the stdio server (its exit status never reaches the test).
+summary.server_sanitizer_report = /(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:/.test(serverLog);
+if (summary.server_sanitizer_report) console.error(serverLog);
 console.log('MCP_SUMMARY ' + JSON.stringify(summary));
