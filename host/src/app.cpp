@@ -20,6 +20,7 @@
 #include <switchboard/worker_pool.hpp>
 
 #include "api/jobs_api.hpp"
+#include "api/mcp_api.hpp"
 #include "api/routes.hpp"
 #include "audit_log.hpp"
 #include "budget_guard.hpp"
@@ -239,6 +240,7 @@ void App::add_routes() {
   add_text_processing_routes(router_, *this);
   add_registry_routes(router_, *this);
   add_logs_routes(router_, *this);
+  add_mcp_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

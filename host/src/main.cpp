@@ -1,9 +1,11 @@
-// switchboard: serve, and inspect plugins.
+// switchboard: serve (HTTP, or MCP on stdio), and inspect plugins.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,8 @@
 #include <switchboard/storage/database.hpp>
 #include <switchboard/storage/migrations.hpp>
 #include <switchboard/storage/retention.hpp>
+
+#include "mcp/stdio_transport.hpp"
 
 namespace {
 
@@ -58,6 +62,47 @@ std::optional<Config> effective_config(const ServeOptions& options) {
   return config;
 }
 
+// What every command that builds an App needs: the configuration (logging set up from it),
+// its paths, the admin token and the store migrated to this binary's schema. Nothing when
+// one of them cannot be had (the reason is printed or logged; logging is shut down again).
+struct AppParts {
+  Config config;
+  ResolvedPaths paths;
+  std::string admin_token;
+  std::shared_ptr<storage::Database> database;
+};
+
+std::optional<AppParts> app_parts(const ServeOptions& options, const std::string& component) {
+  auto config = effective_config(options);
+  if (!config) return std::nullopt;
+  logging::init(config->logging);
+  Logger log(component);
+  ResolvedPaths paths = resolve_paths(*config);
+  auto token = resolve_admin_token(config->server.admin_token, paths.data_dir);
+  if (!token) {
+    log.error("cannot set up the admin token", {{"reason", token.error()}});
+    logging::shutdown();
+    return std::nullopt;
+  }
+  if (token->generated)
+    log.info("admin token generated", {{"path", token->file.string()}});
+  else if (!token->file.empty())
+    log.info("admin token read", {{"path", token->file.string()}});
+  try {
+    auto database = storage::open_database(config->storage.url, config->paths.data_dir);
+    storage::Migrator migrator(*database);
+    const int applied = migrator.up();
+    log.info("storage ready", {{"store", database->description()},
+                               {"schema_version", migrator.current_version()},
+                               {"migrations_applied", applied}});
+    return AppParts{std::move(*config), std::move(paths), token->token, std::move(database)};
+  } catch (const storage::StorageError& e) {
+    log.error("storage unavailable", {{"reason", e.what()}});
+    logging::shutdown();
+    return std::nullopt;
+  }
+}
+
 int serve(const ServeOptions& options) {
   // Signals are taken by sigwait below; block them before any thread starts so none of
   // Pistache's threads dies of them.
@@ -67,42 +112,15 @@ int serve(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto effective = effective_config(options);
-  if (!effective) return 2;
-  Config config = std::move(*effective);
-  logging::init(config.logging);
+  auto parts = app_parts(options, "server");
+  if (!parts) return 2;
+  const Config& config = parts->config;
+  const ResolvedPaths& paths = parts->paths;
   Logger log("server");
-
-  ResolvedPaths paths = resolve_paths(config);
-  auto token = resolve_admin_token(config.server.admin_token, paths.data_dir);
-  if (!token) {
-    log.error("cannot set up the admin token", {{"reason", token.error()}});
-    logging::shutdown();
-    return 2;
-  }
-  if (token->generated)
-    log.info("admin token generated", {{"path", token->file.string()}});
-  else if (!token->file.empty())
-    log.info("admin token read", {{"path", token->file.string()}});
-
-  // The store, migrated to this binary's schema before anything is served.
-  std::shared_ptr<storage::Database> database;
-  try {
-    database = storage::open_database(config.storage.url, config.paths.data_dir);
-    storage::Migrator migrator(*database);
-    const int applied = migrator.up();
-    log.info("storage ready", {{"store", database->description()},
-                               {"schema_version", migrator.current_version()},
-                               {"migrations_applied", applied}});
-  } catch (const storage::StorageError& e) {
-    log.error("storage unavailable", {{"reason", e.what()}});
-    logging::shutdown();
-    return 2;
-  }
 
   int status = 0;
   {
-    App app(config, paths, token->token, database);
+    App app(config, paths, parts->admin_token, parts->database);
     const int refused = app.load_configured_plugins();
     app.start_jobs();
     log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
@@ -141,6 +159,33 @@ int serve(const ServeOptions& options) {
     log.info("shutting down: draining requests in flight", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
     server.stop();
     log.info("stopped");
+  }
+  logging::shutdown();
+  return status;
+}
+
+// switchboard mcp: the MCP server on stdin/stdout, on the same App as `serve` without a
+// listener. Stored jobs are left to the servers: a client may end this process at any time.
+int mcp_stdio(const ServeOptions& options) {
+  // Protocol messages get their own descriptor; whatever else writes to stdout (a library,
+  // a plugin) lands on stderr instead of corrupting the protocol.
+  const int protocol_out = ::dup(STDOUT_FILENO);
+  if (protocol_out < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+    std::fprintf(stderr, "switchboard: cannot set up stdout for MCP\n");
+    return 1;
+  }
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up ends the loop, not the process
+  auto parts = app_parts(options, "mcp");
+  if (!parts) return 2;
+  Logger log("mcp");
+  int status = 0;
+  {
+    App app(parts->config, parts->paths, parts->admin_token, parts->database);
+    const int refused = app.load_configured_plugins();
+    log.info("serving MCP on stdio", {{"plugin_dir", parts->paths.plugin_dir.string()},
+                                      {"loaded", app.registry().snapshot()->plugins.size()},
+                                      {"refused", refused}});
+    status = mcp::serve_stdio(app, STDIN_FILENO, protocol_out);
   }
   logging::shutdown();
   return status;
@@ -232,6 +277,14 @@ int main(int argc, char** argv) {
   serve_command->add_option("--plugin-dir", serve_options.plugin_dir,
                             "Folder of plugin .so files (default build/plugins next to the binary)");
 
+  ServeOptions mcp_options;
+  auto* mcp_command = cli.add_subcommand("mcp", "Serve MCP (Model Context Protocol) on stdin/stdout");
+  mcp_command->add_option("--config", mcp_options.config_file, "YAML file overlaying the embedded defaults")
+      ->check(CLI::ExistingFile);
+  mcp_command->add_option("--data-dir", mcp_options.data_dir, "Folder for data (default ./data)");
+  mcp_command->add_option("--plugin-dir", mcp_options.plugin_dir,
+                          "Folder of plugin .so files (default build/plugins next to the binary)");
+
   auto* plugins_command = cli.add_subcommand("plugins", "Inspect plugins");
   plugins_command->require_subcommand(1);
   std::string check_file;
@@ -262,6 +315,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   if (*serve_command) return serve(serve_options);
+  if (*mcp_command) return mcp_stdio(mcp_options);
   if (*migrate_command) return migrate(migrate_options, migrate_action, migrate_steps);
   if (*retention_run) return retention(retention_options);
   if (*check_command) return check_plugin(check_file);

@@ -16,6 +16,7 @@
 
 #include "common.hpp"
 #include "routes.hpp"
+#include "workflow_api.hpp"
 
 namespace switchboard {
 namespace {
@@ -47,7 +48,31 @@ tl::expected<json, HttpResponse> all_workflows(const RequestContext& context) {
   return list;
 }
 
-// Runs (or resumes) workflow `name` for `body`; the answer, or the error to send.
+// The same run as server-sent events: `node` events as the graph's nodes finish, then
+// `result` (the whole answer) or `error` (the error body), then `data: [DONE]`.
+void stream_workflow(const RequestContext& context, const std::string& name, const json& body, Reply& reply) {
+  auto send = [&reply](const char* event, const json& data) {
+    return reply.write(std::string("event: ") + event +
+                       "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+  };
+  reply.start_stream(
+      200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+  context.on_event = [&send](const json& event) { send(event.value("type", "event").c_str(), event); };
+  auto answer = run_workflow(context, name, body);
+  context.on_event = nullptr;
+  if (answer) {
+    send("result", *answer);
+  } else {
+    auto error = json::parse(answer.error().body, nullptr, false);
+    if (error.is_object()) error["status"] = answer.error().status;
+    send("error", error);
+  }
+  reply.write("data: [DONE]\n\n");
+  reply.end_stream();
+}
+
+}  // namespace
+
 tl::expected<json, HttpResponse> run_workflow(const RequestContext& context, const std::string& name,
                                               const json& body) {
   auto list = all_workflows(context);
@@ -73,31 +98,6 @@ tl::expected<json, HttpResponse> run_workflow(const RequestContext& context, con
               {"events", result->output.value("events", json::array())}});
   return out;
 }
-
-// The same run as server-sent events: `node` events as the graph's nodes finish, then
-// `result` (the whole answer) or `error` (the error body), then `data: [DONE]`.
-void stream_workflow(const RequestContext& context, const std::string& name, const json& body, Reply& reply) {
-  auto send = [&reply](const char* event, const json& data) {
-    return reply.write(std::string("event: ") + event +
-                       "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
-  };
-  reply.start_stream(
-      200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
-  context.on_event = [&send](const json& event) { send(event.value("type", "event").c_str(), event); };
-  auto answer = run_workflow(context, name, body);
-  context.on_event = nullptr;
-  if (answer) {
-    send("result", *answer);
-  } else {
-    auto error = json::parse(answer.error().body, nullptr, false);
-    if (error.is_object()) error["status"] = answer.error().status;
-    send("error", error);
-  }
-  reply.write("data: [DONE]\n\n");
-  reply.end_stream();
-}
-
-}  // namespace
 
 void add_workflow_routes(Router& router, App& app) {
   router.add(
