@@ -250,6 +250,7 @@ void App::add_routes() {
   add_job_routes(router_, *this);
   add_text_processing_routes(router_, *this);
   add_registry_routes(router_, *this);
+  add_migration_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
