@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 #include <string>
 
@@ -27,7 +28,8 @@ to stderr as "sbctl: server answered <status> <code>: <message> (request <id>)".
 
 Exit codes:
   0  success
-  1  the server answered an error (non-2xx, or a plugin check it refused, or not ready)
+  1  the server answered an error (non-2xx: a refused plugin check, a bad token, ...),
+     an answer sbctl cannot read, or health found it not ready
   2  usage error: bad arguments, no admin token, unreadable --token-file or bad JSON
   3  the server could not be reached (connection refused, name not resolved, timeout)
   4  jobs submit --wait: the job failed, or did not finish within --timeout
@@ -99,7 +101,13 @@ int main(int argc, char** argv) {
   {
     ServerClient client(global.url, admin_token, global.api_key);
     Session session{client, global.json};
-    status = command->action(session);
+    try {
+      status = command->action(session);
+    } catch (const nlohmann::json::exception& e) {
+      // A 2xx answer whose fields have other types than this sbctl knows: another version.
+      std::cerr << "sbctl: the server's answer is not what this sbctl expects (another version?): " << e.what() << "\n";
+      status = kServerError;
+    }
   }
   curl_global_cleanup();
   return status;

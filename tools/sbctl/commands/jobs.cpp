@@ -2,6 +2,7 @@
 // With --wait the job is polled until it finishes; the exit code is its outcome.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -72,7 +73,8 @@ void print_job(const Session& session, const json& job) {
 int wait_for(Session& session, const std::string& id, const JobOptions& options) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
-  const auto deadline = started + std::chrono::duration<double>(options.timeout_seconds);
+  const clock::time_point deadline =
+      started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(options.timeout_seconds));
   ProgressReporter progress(stderr, ::isatty(STDERR_FILENO) == 1, id);
   const std::string path = "/v1/jobs/" + session.client.escape(id);
   for (;;) {
@@ -98,7 +100,9 @@ int wait_for(Session& session, const std::string& id, const JobOptions& options)
       print_job(session, reply.json);
       return kJobFailed;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(options.interval_ms));
+    // Never sleep past the deadline: the last look is at --timeout, not up to an interval later.
+    std::this_thread::sleep_for(
+        std::min<clock::duration>(std::chrono::milliseconds(options.interval_ms), deadline - clock::now()));
   }
 }
 
