@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -81,6 +82,10 @@ class Sbctl : public ::testing::Test {
     std::vector<std::string> argv{SBCTL_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> env{"PATH=/usr/bin:/bin"};
+    // The sanitizer builds' settings reach sbctl as they reach the server.
+    for (const char* keep : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+      if (const char* value = std::getenv(keep)) env.push_back(std::string(keep) + "=" + value);
+    }
     for (const auto& [name, value] : environment) env.push_back(name + "=" + value);
     std::vector<char*> argv_c, env_c;
     for (auto& a : argv) argv_c.push_back(a.data());
