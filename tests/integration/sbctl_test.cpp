@@ -172,6 +172,13 @@ TEST_F(Sbctl, PluginsAreCheckedLoadedReloadedAndUnloaded) {
   run = admin({"plugins", "check", "middleware/wrong-major.so", "--json"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.parsed()["error"]["code"], "PLUGIN_REFUSED") << run.out;
+  // What check does not cover, as documented: the factory runs only on load.
+  run = admin({"plugins", "check", "middleware/throwing-factory.so"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("verdict:     this server would accept it"), std::string::npos) << run.out;
+  run = admin({"plugins", "load", "middleware/throwing-factory.so"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("threw"), std::string::npos) << run.err;
   run = admin({"plugins", "check", "../../../etc/passwd"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("outside the plugin folder"), std::string::npos) << run.err;

@@ -131,7 +131,11 @@ int get(Session& session, const JobOptions& options) {
                 [](const json& job) {
                   std::printf("job %s: %s\n", job.value("job_id", "?").c_str(), job.value("status", "?").c_str());
                   if (job.contains("result")) print_json(job["result"]);
-                  if (job.contains("error")) std::printf("error: %s\n", job["error"].dump().c_str());
+                  if (job.contains("error")) {
+                    const json& error = job["error"];
+                    std::printf("error: %s\n",
+                                error.is_string() ? error.get<std::string>().c_str() : error.dump().c_str());
+                  }
                 });
 }
 
