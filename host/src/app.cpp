@@ -241,6 +241,7 @@ void App::add_routes() {
   add_registry_routes(router_, *this);
   add_logs_routes(router_, *this);
   add_mcp_routes(router_, *this);
+  add_migration_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -8,6 +8,8 @@
 #include <switchboard/log.hpp>
 #include <switchboard/plugin_compat.hpp>
 
+#include "plugin_check.hpp"
+
 namespace switchboard {
 namespace fs = std::filesystem;
 namespace {
@@ -186,6 +188,23 @@ tl::expected<std::shared_ptr<LoadedPlugin>, PluginError> open_plugin(const fs::p
   return loaded;
 }
 
+tl::expected<fs::path, PluginError> resolve_in(const fs::path& plugin_dir, const std::string& file) {
+  // Only files inside the plugin folder may be loaded, whatever the caller wrote; a NUL would
+  // cut the name short where the system reads it ("auth.so\0.txt" opening auth.so).
+  if (file.empty() || file.find('\0') != std::string::npos) {
+    return tl::unexpected(
+        PluginError{PluginError::Kind::invalid, "a plugin file name must be non-empty text without NUL"});
+  }
+  std::error_code error;
+  const fs::path base = fs::weakly_canonical(plugin_dir, error);
+  const fs::path candidate = fs::weakly_canonical(base / file, error);
+  auto [end, ignored] = std::mismatch(base.begin(), base.end(), candidate.begin(), candidate.end());
+  if (error || end != base.end()) {
+    return tl::unexpected(PluginError{PluginError::Kind::invalid, "\"" + file + "\" is outside the plugin folder"});
+  }
+  return candidate;
+}
+
 }  // namespace
 
 PluginPtr RegistrySnapshot::find(std::string_view name) const {
@@ -227,20 +246,7 @@ PluginRegistry::PluginRegistry(fs::path plugin_dir, fs::path private_dir, Servic
 PluginRegistry::~PluginRegistry() { current_.store(std::make_shared<const RegistrySnapshot>()); }
 
 tl::expected<fs::path, PluginError> PluginRegistry::resolve(const std::string& file) const {
-  // Only files inside the plugin folder may be loaded, whatever the caller wrote; a NUL would
-  // cut the name short where the system reads it ("auth.so\0.txt" opening auth.so).
-  if (file.empty() || file.find('\0') != std::string::npos) {
-    return tl::unexpected(
-        PluginError{PluginError::Kind::invalid, "a plugin file name must be non-empty text without NUL"});
-  }
-  std::error_code error;
-  const fs::path base = fs::weakly_canonical(plugin_dir_, error);
-  const fs::path candidate = fs::weakly_canonical(base / file, error);
-  auto [end, ignored] = std::mismatch(base.begin(), base.end(), candidate.begin(), candidate.end());
-  if (error || end != base.end()) {
-    return tl::unexpected(PluginError{PluginError::Kind::invalid, "\"" + file + "\" is outside the plugin folder"});
-  }
-  return candidate;
+  return resolve_in(plugin_dir_, file);
 }
 
 tl::expected<PluginPtr, PluginError> PluginRegistry::build(const fs::path& file, const std::string& expected_name,
@@ -362,6 +368,13 @@ tl::expected<PluginPtr, PluginError> PluginRegistry::inspect(const fs::path& fil
   auto opened = open_plugin(file, private_dir, host_expectation(), nlohmann::json::object(), nullptr);
   if (!opened) return tl::unexpected(opened.error());
   return PluginPtr(std::move(*opened));
+}
+
+tl::expected<PluginPtr, PluginError> check_plugin_file(const fs::path& plugin_dir, const std::string& file,
+                                                       const fs::path& private_dir) {
+  auto path = resolve_in(plugin_dir, file);
+  if (!path) return tl::unexpected(path.error());
+  return PluginRegistry::inspect(*path, private_dir);
 }
 
 }  // namespace switchboard

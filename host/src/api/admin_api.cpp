@@ -8,6 +8,7 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/audit_events.hpp>
 
+#include "../plugin_check.hpp"
 #include "common.hpp"
 #include "routes.hpp"
 
@@ -90,6 +91,14 @@ tl::expected<std::optional<std::string>, HttpResponse> optional_text(const Reque
   return body[key].get<std::string>();
 }
 
+// The body's "file", which load and check require.
+tl::expected<std::string, HttpResponse> required_file(const RequestContext& context, const nlohmann::json& body) {
+  auto file = optional_text(context, body, "file");
+  if (!file) return tl::unexpected(file.error());
+  if (!*file) return tl::unexpected(error_response(400, "INVALID_REQUEST", "\"file\" is required", context.request_id));
+  return **file;
+}
+
 tl::expected<std::optional<nlohmann::json>, HttpResponse> optional_config(const RequestContext& context,
                                                                           const nlohmann::json& body) {
   if (!body.contains("config") || body["config"].is_null()) return std::nullopt;
@@ -137,18 +146,51 @@ void add_admin_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams&) {
         auto body = json_object_body(context);
         if (!body) return body.error();
-        auto file = optional_text(context, *body, "file");
+        auto file = required_file(context, *body);
         if (!file) return file.error();
-        if (!*file) return error_response(400, "INVALID_REQUEST", "\"file\" is required", context.request_id);
         auto name = optional_text(context, *body, "name");
         if (!name) return name.error();
         auto config = optional_config(context, *body);
         if (!config) return config.error();
-        auto loaded = app.registry().load(**file, name->value_or(""), config->value_or(nlohmann::json::object()));
-        if (!loaded) return failure(context, "load", name->value_or(**file), loaded.error());
+        auto loaded = app.registry().load(*file, name->value_or(""), config->value_or(nlohmann::json::object()));
+        if (!loaded) return failure(context, "load", name->value_or(*file), loaded.error());
         record_admin_action(app, context, "plugin.load", (*loaded)->name,
-                            {{"version", (*loaded)->version}, {"file", **file}});
+                            {{"version", (*loaded)->version}, {"file", *file}});
         return json_response(201, describe(**loaded, true));
+      },
+      RouteThread::worker);
+
+  // A dry run of load: the file is opened in this process (its static initialisers run, as
+  // they would on load) and its info checked, but its factory is not called and nothing is
+  // registered. 200 with what load would register, or the error load would answer.
+  router.add(
+      "POST", "/admin/plugins/check",
+      [&app](const RequestContext& context, const PathParams&) {
+        auto body = json_object_body(context);
+        if (!body) return body.error();
+        auto file = required_file(context, *body);
+        if (!file) return file.error();
+        // Copies live apart from the registry's, and each goes as soon as its check ends.
+        auto checked =
+            check_plugin_file(app.registry().plugin_dir(), *file, app.paths().data_dir / "plugin-copies" / "checks");
+        if (!checked) return failure(context, "check", *file, checked.error());
+        const auto& p = **checked;
+        audit().info("plugin checked", {{"plugin", p.name}, {"version", p.version}, {"path", p.file.string()}});
+        nlohmann::json loaded = nullptr;
+        if (auto current = context.plugins->find(p.name)) {
+          loaded = {
+              {"version", current->version}, {"path", current->file.string()}, {"generation", current->generation}};
+        }
+        return json_response(200, {{"file", *file},
+                                   {"name", p.name},
+                                   {"kind", plugin::to_string(p.kind)},
+                                   {"version", p.version},
+                                   {"api_version", std::to_string(p.api_major) + "." + std::to_string(p.api_minor)},
+                                   {"abi_tag", p.abi_tag},
+                                   {"description", p.description},
+                                   {"sha256", p.sha256},
+                                   {"path", p.file.string()},
+                                   {"loaded", loaded}});
       },
       RouteThread::worker);
 
