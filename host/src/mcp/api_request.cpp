@@ -32,7 +32,8 @@ ApiRequest::ApiRequest(const RequestContext& parent, std::string method, std::st
                .info = parent.info,
                .middleware = parent.middleware,
                .cache_bypass = parent.cache_bypass,
-               .cache_ttl = parent.cache_ttl} {
+               .cache_ttl = parent.cache_ttl,
+               .trace = parent.trace} {
   request_.headers.emplace_back("Content-Type", "application/json");
 }
 

@@ -69,7 +69,8 @@ struct MessageContext {
                 .principal = {},  // a local pipe has no credential to check
                 .info = &info,
                 .middleware = &chain,
-                .cache_ttl = {}},
+                .cache_ttl = {},
+                .trace = accept_or_start_trace(std::nullopt, std::nullopt)},
         info{request.method, request.path, "", {}, 0, request.client_ip, context.request_id} {
     for (const auto& name : app.config().middleware) {
       if (auto plugin = lease->find(name); plugin && plugin->middleware) chain.push_back(plugin->middleware);
@@ -128,7 +129,7 @@ int serve_stdio(App& app, int in_fd, int out_fd) {
     auto run = [&app, &out, &in_flight, &server, message = std::move(message)] {
       try {
         MessageContext scope(app);
-        logging::ScopedContext log_scope({scope.context.request_id, scope.context.transaction_guid});
+        logging::ScopedContext log_scope(scope.context.log_context());
         CurrentRequestScope current(scope.context);
         AppBackend backend(app, scope.context);
         if (auto reply = dispatch(message, server, backend)) out.write(*reply);
