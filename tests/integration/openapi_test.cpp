@@ -63,7 +63,7 @@ std::string listed(const std::set<std::string>& routes) {
 
 class OpenApi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess({kConfig}); }
+  static void SetUpTestSuite() { server_ = new ServerProcess(ServerOptions{kConfig, {}, {}, {}}); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -88,7 +88,8 @@ TEST_F(OpenApi, EveryRegisteredRouteIsDocumentedAndEveryDocumentedRouteExists) {
   auto table = client_.get("/admin/routes", admin());
   ASSERT_EQ(table.status, 200) << table.body;
   std::set<std::string> registered;
-  for (const auto& route : table.json()["routes"]) {
+  const json routes = table.json()["routes"];
+  for (const auto& route : routes) {
     registered.insert(route["method"].get<std::string>() + " " + route["path"].get<std::string>());
   }
   ASSERT_GT(registered.size(), 50u);  // the real table, not an empty answer
@@ -200,7 +201,7 @@ TEST_F(OpenApi, DocsPageRendersInHeadlessChromium) {
 
 TEST(OpenApiWithoutSwaggerUi, DocsAnswer503AndTheDocumentStillServes) {
   const TempDir empty;
-  ServerProcess server({"", {}, {{"SWITCHBOARD_DOCS_UI_DIR", empty.path().string()}}});
+  ServerProcess server(ServerOptions{"", {}, {{"SWITCHBOARD_DOCS_UI_DIR", empty.path().string()}}, {}});
   HttpClient client(server.base_url());
   for (const char* path : {"/docs", "/docs/swagger-ui-bundle.js"}) {
     auto reply = client.get(path);
