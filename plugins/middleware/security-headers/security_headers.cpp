@@ -75,6 +75,6 @@ std::shared_ptr<Plugin> make_security_headers(const nlohmann::json& config, Host
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "security-headers", "1.0.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "security-headers", "1.1.0",
                    "X-Content-Type-Options, X-Frame-Options, X-XSS-Protection, Content-Security-Policy, HSTS on HTTPS",
                    make_security_headers)
