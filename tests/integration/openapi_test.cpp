@@ -1,5 +1,6 @@
 // The API's documentation through the real binary: /openapi.json validates with
-// @apidevtools/swagger-parser (tests/node/openapi_validate.mjs) and matches the router's route
+// @apidevtools/swagger-parser (tests/node/openapi_validate.mjs), real answers fit its schemas
+// (tests/node/openapi_responses.mjs), and it matches the router's route
 // table (GET /admin/routes lists what the router registered, so nothing here copies a list);
 // /docs serves Swagger UI from this server only, under the security headers' CSP, and renders
 // in a real browser; unknown asset names are 404 and missing Swagger UI files a 503.
@@ -82,6 +83,15 @@ TEST_F(OpenApi, DocumentValidatesWithSwaggerParser) {
   EXPECT_EQ(out.status, 0) << out.text;
   EXPECT_NE(out.text.find("valid: OpenAPI 3.0.3"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("version " SWITCHBOARD_VERSION), std::string::npos) << out.text;
+}
+
+TEST_F(OpenApi, RealAnswersFitTheDocumentedSchemas) {
+  // Stories, chat, analyze, text processing, registry, jobs, usage, the gateway, admin and some
+  // errors, each answer validated (ajv) against the schema documented for its status.
+  const auto out = run("node " + std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/node/openapi_responses.mjs " +
+                       server_->base_url() + " " + server_->admin_token());
+  EXPECT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("checked "), std::string::npos) << out.text;
 }
 
 TEST_F(OpenApi, EveryRegisteredRouteIsDocumentedAndEveryDocumentedRouteExists) {
