@@ -113,6 +113,12 @@ ResolvedPaths resolve_paths(const Config& config) {
       config.paths.config_dir.empty()
           ? first_existing({fs::current_path() / "config", exe / "../../config", exe / "../share/switchboard/config"})
           : fs::path(config.paths.config_dir);
+  // Installed by tools/dev (npm ci in host/docs-ui); the installed layout ships the files beside config/.
+  const fs::path swagger_ui = fs::path("host/docs-ui/node_modules/swagger-ui-dist");
+  paths.docs_ui_dir = config.paths.docs_ui_dir.empty()
+                          ? first_existing({fs::current_path() / swagger_ui, exe / "../.." / swagger_ui,
+                                            exe / "../share/switchboard/docs-ui"})
+                          : fs::path(config.paths.docs_ui_dir);
   return paths;
 }
 
@@ -242,6 +248,7 @@ void App::add_routes() {
   add_logs_routes(router_, *this);
   add_mcp_routes(router_, *this);
   add_migration_routes(router_, *this);
+  add_docs_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -9,53 +9,14 @@
 
 #include <switchboard/resilience.hpp>
 
+#include "yaml_json.hpp"
+
 extern char** environ;
 
 namespace switchboard {
 namespace {
 
 using nlohmann::json;
-
-// Plain YAML scalars become booleans, numbers or null; quoted ones stay strings.
-json scalar_to_json(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() == "!") return text;  // quoted
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  if (text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
-  if (!text.empty()) {
-    std::size_t used = 0;
-    try {
-      long long integer = std::stoll(text, &used, 10);
-      if (used == text.size()) return integer;
-      double real = std::stod(text, &used);
-      if (used == text.size()) return real;
-    } catch (const std::exception&) {
-    }
-  }
-  return text;
-}
-
-json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& item : node) out.push_back(yaml_to_json(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& item : node) out[item.first.as<std::string>()] = yaml_to_json(item.second);
-      return out;
-    }
-  }
-  return nullptr;
-}
 
 tl::expected<json, ConfigError> parse_yaml(const std::string& text, const std::string& origin) {
   try {
@@ -84,7 +45,7 @@ json env_scalar(const std::string& value) {
   if (value.empty()) return std::string();
   try {
     YAML::Node node = YAML::Load(value);
-    if (node.IsScalar()) return scalar_to_json(node);
+    if (node.IsScalar()) return yaml_scalar_to_json(node);
   } catch (const YAML::Exception&) {
   }
   return value;
@@ -114,6 +75,7 @@ void apply_environment(json& doc, const Environment& env, Origins& origins) {
       {"SWITCHBOARD_DATA_DIR", "paths.data_dir"},
       {"SWITCHBOARD_PLUGIN_DIR", "paths.plugin_dir"},
       {"SWITCHBOARD_CONFIG_DIR", "paths.config_dir"},
+      {"SWITCHBOARD_DOCS_UI_DIR", "paths.docs_ui_dir"},
       {"SWITCHBOARD_LOG_FILE", "logging.file"},
       {"SWITCHBOARD_LOG_LEVEL", "logging.level"},
       {"LOG_LEVEL", "logging.level"},
@@ -448,6 +410,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.string("paths.data_dir", config.paths.data_dir);
   reader.string("paths.plugin_dir", config.paths.plugin_dir);
   reader.string("paths.config_dir", config.paths.config_dir);
+  reader.string("paths.docs_ui_dir", config.paths.docs_ui_dir);
   reader.one_of("logging.level", config.logging.level, {"trace", "debug", "info", "warn", "error"});
   reader.string("logging.file", config.logging.file);
   reader.integer("logging.max_file_bytes", config.logging.max_file_bytes, 1024, 1LL << 40);

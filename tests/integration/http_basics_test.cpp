@@ -110,6 +110,9 @@ TEST_F(HttpBasics, SecurityHeadersOnEveryResponseAndHstsOnlyBehindHttps) {
     EXPECT_EQ(reply.header("x-content-type-options"), "nosniff");
     EXPECT_EQ(reply.header("x-frame-options"), "DENY");
     EXPECT_EQ(reply.header("x-xss-protection"), "1; mode=block");
+    EXPECT_EQ(reply.header("content-security-policy"),
+              "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+              "frame-ancestors 'none'");
     EXPECT_EQ(reply.header("strict-transport-security"), "");
   }
   auto https = client_.get("/health", {"X-Forwarded-Proto: https"});

@@ -41,6 +41,13 @@ TEST(Config, EnvironmentOverridesFile) {
   EXPECT_EQ(config.logging.level, "debug");
 }
 
+TEST(Config, DocsUiFolderComesFromTheFileOrItsVariable) {
+  EXPECT_TRUE(load_ok("").paths.docs_ui_dir.empty());  // found beside the build or the working folder
+  EXPECT_EQ(load_ok("paths:\n  docs_ui_dir: /srv/ui\n").paths.docs_ui_dir, "/srv/ui");
+  EXPECT_EQ(load_ok("paths:\n  docs_ui_dir: /srv/ui\n", {{"SWITCHBOARD_DOCS_UI_DIR", "/opt/ui"}}).paths.docs_ui_dir,
+            "/opt/ui");
+}
+
 TEST(Config, GenericDoubleUnderscoreVariableSetsAnyKey) {
   Config config = load_ok("", {{"SWITCHBOARD__SERVER__THREADS", "6"}});
   EXPECT_EQ(config.server.threads, 6);

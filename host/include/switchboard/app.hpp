@@ -49,6 +49,7 @@ struct ResolvedPaths {
   std::filesystem::path data_dir;
   std::filesystem::path plugin_dir;
   std::filesystem::path config_dir;
+  std::filesystem::path docs_ui_dir;
 };
 
 // Finds the plugin and configuration folders when the configuration leaves them empty:

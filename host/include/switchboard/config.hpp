@@ -34,8 +34,9 @@ struct ServerConfig {
 
 struct PathsConfig {
   std::string data_dir = "./data";
-  std::string plugin_dir;  // empty: found next to the executable
-  std::string config_dir;  // empty: found next to the executable or ./config
+  std::string plugin_dir;   // empty: found next to the executable
+  std::string config_dir;   // empty: found next to the executable or ./config
+  std::string docs_ui_dir;  // Swagger UI's files for /docs; empty: host/docs-ui's npm install, found as config_dir is
 };
 
 struct LoggingConfig {

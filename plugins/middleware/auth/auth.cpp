@@ -8,7 +8,9 @@
 // a bad signature or another algorithm: 403. Public paths pass without one; /admin/ and
 // /internal/ are guarded by the host's admin token instead. Every success and failure is an
 // audit event (`auth.success`, `auth.failure`) — never with the credential. Configuration:
-//   public_paths:   exact paths that need no credential (default [/health, /health/ready])
+//   public_paths:   paths that need no credential: exact, or a prefix ending in `*` (default
+//                   [/health, /health/ready, /openapi.json, /docs, /docs/*]: the API's own
+//                   documentation says nothing a caller could not send it anyway)
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
 #include <openssl/evp.h>
 
@@ -60,7 +62,7 @@ MiddlewareReply refuse(int status, std::string code, std::string message) {
 class Auth final : public Middleware {
  public:
   Auth(const nlohmann::json& config, HostServices& host) : host_(host) {
-    public_paths_ = {"/health", "/health/ready"};
+    public_paths_ = {"/health", "/health/ready", "/openapi.json", "/docs", "/docs/*"};
     if (config.contains("public_paths")) {
       if (!config["public_paths"].is_array()) throw std::invalid_argument("public_paths must be a list of paths");
       public_paths_.clear();
@@ -81,8 +83,7 @@ class Auth final : public Middleware {
   }
 
   std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
-    if (public_paths_.count(request.path) || request.path.starts_with("/admin/") ||
-        request.path.starts_with("/internal/")) {
+    if (is_public(request.path) || request.path.starts_with("/admin/") || request.path.starts_with("/internal/")) {
       return std::nullopt;
     }
     std::string credential = request.header("X-API-Key").value_or("");
@@ -110,6 +111,14 @@ class Auth final : public Middleware {
   }
 
  private:
+  bool is_public(const std::string& path) const {
+    if (public_paths_.count(path)) return true;
+    for (const auto& each : public_paths_) {
+      if (each.ends_with('*') && path.starts_with(std::string_view(each).substr(0, each.size() - 1))) return true;
+    }
+    return false;
+  }
+
   std::optional<MiddlewareReply> check_key(const std::string& key) {
     KeyDirectory* keys = host_.api_keys();
     auto found = keys ? keys->find_by_hash(sha256_hex(key)) : std::nullopt;
@@ -139,5 +148,5 @@ std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& ho
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.0.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.1.0",
                    "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)
