@@ -34,7 +34,7 @@ void add_text_processing_routes(Router& router, App& app);
 void add_registry_routes(Router& router, App& app);  // schemas and templates
 void add_logs_routes(Router& router, App& app);
 void add_migration_routes(Router& router, App& app);
-void add_docs_routes(Router& router, App& app);      // /openapi.json and /docs
+void add_docs_routes(Router& router, App& app);  // /openapi.json and /docs
 
 // Logs an admin action and, with a store, writes its audit event before the action is
 // acknowledged (a store failure is logged; the action has happened and is answered).
