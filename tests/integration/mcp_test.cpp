@@ -184,7 +184,8 @@ TEST_F(Mcp, SessionsAreIssuedRequiredAndEnded) {
   EXPECT_EQ(listed.header("content-type"), "application/json");
   EXPECT_EQ(listed.json()["id"], "list");
   EXPECT_EQ(listed.json()["result"]["tools"].size(), 7u);
-  for (const auto& tool : listed.json()["result"]["tools"]) {
+  const json tools = listed.json()["result"]["tools"];  // owned: a temporary's parts die with it
+  for (const auto& tool : tools) {
     EXPECT_EQ(tool["inputSchema"]["type"], "object") << tool["name"];
     EXPECT_EQ(tool["outputSchema"]["type"], "object") << tool["name"];
   }

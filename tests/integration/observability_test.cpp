@@ -267,7 +267,8 @@ TEST_F(TracingAndLogs, ATraceparentIsContinuedUpstreamAndStartedWhenMissing) {
   auto logs = client_.get("/internal/logs?trace_id=" + trace_id, {admin()});
   ASSERT_EQ(logs.status, 200) << logs.body;
   ASSERT_GE(logs.json()["count"].get<int>(), 1) << logs.body;
-  for (const auto& line : logs.json()["logs"]) {
+  const json traced = logs.json()["logs"];  // owned: a temporary's parts die with it
+  for (const auto& line : traced) {
     EXPECT_EQ(line["trace_id"], trace_id);
     EXPECT_EQ(line["request_id"], reply.header("x-request-id"));
   }
@@ -296,7 +297,8 @@ TEST_F(TracingAndLogs, TheLogViewerFiltersByRequestLevelTimeAndLimit) {
   ASSERT_GE(all.size(), 2u);
   EXPECT_GE(all[0]["timestamp"].get<std::string>(), all[all.size() - 1]["timestamp"].get<std::string>());
 
-  for (const auto& line : client_.get("/internal/logs?level=warn&limit=1000", {admin()}).json()["logs"]) {
+  const json warnings = client_.get("/internal/logs?level=warn&limit=1000", {admin()}).json()["logs"];
+  for (const auto& line : warnings) {
     EXPECT_TRUE(line["level"] == "warn" || line["level"] == "error") << line.dump();
   }
   EXPECT_EQ(client_.get("/internal/logs?since=2999-01-01T00:00:00Z", {admin()}).json()["count"], 0);
