@@ -5,17 +5,6 @@
 namespace switchboard::redis {
 namespace {
 
-Reply command(redisContext* context, const std::vector<std::string>& args) {
-  std::vector<const char*> pointers;
-  std::vector<std::size_t> lengths;
-  for (const auto& arg : args) {
-    pointers.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  return Reply(static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(args.size()), pointers.data(), lengths.data())));
-}
-
 template <typename Number>
 bool parse_number(const std::string& text, Number& out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -51,6 +40,17 @@ tl::expected<Address, std::string> parse_url(const std::string& url) {
   return address;
 }
 
+Reply command(redisContext* context, const std::vector<std::string>& args) {
+  std::vector<const char*> pointers;
+  std::vector<std::size_t> lengths;
+  for (const auto& arg : args) {
+    pointers.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  return Reply(static_cast<redisReply*>(
+      redisCommandArgv(context, static_cast<int>(args.size()), pointers.data(), lengths.data())));
+}
+
 std::int64_t as_integer(const redisReply* reply) {
   if (reply->type == REDIS_REPLY_INTEGER) return reply->integer;
   std::int64_t value = 0;
@@ -58,19 +58,19 @@ std::int64_t as_integer(const redisReply* reply) {
   return value;
 }
 
-tl::expected<Pool::Connection, std::string> Pool::connect() const {
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count();
+tl::expected<Connection, std::string> connect(const Address& address, std::chrono::milliseconds timeout_ms) {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout_ms).count();
   const timeval timeout{static_cast<time_t>(micros / 1'000'000), static_cast<suseconds_t>(micros % 1'000'000)};
-  Connection connection(redisConnectWithTimeout(address_.host.c_str(), address_.port, timeout));
+  Connection connection(redisConnectWithTimeout(address.host.c_str(), address.port, timeout));
   if (!connection) return tl::unexpected(std::string("cannot allocate a Redis connection"));
   if (connection->err) return tl::unexpected("cannot connect to Redis: " + std::string(connection->errstr));
   redisSetTimeout(connection.get(), timeout);
-  if (!address_.password.empty()) {
-    auto reply = command(connection.get(), {"AUTH", address_.password});
+  if (!address.password.empty()) {
+    auto reply = command(connection.get(), {"AUTH", address.password});
     if (!reply || reply->type == REDIS_REPLY_ERROR) return tl::unexpected(std::string("Redis refused the password"));
   }
-  if (address_.database != 0) {
-    auto reply = command(connection.get(), {"SELECT", std::to_string(address_.database)});
+  if (address.database != 0) {
+    auto reply = command(connection.get(), {"SELECT", std::to_string(address.database)});
     if (!reply || reply->type == REDIS_REPLY_ERROR) return tl::unexpected(std::string("Redis refused SELECT"));
   }
   return connection;
@@ -86,7 +86,7 @@ tl::expected<Reply, std::string> Pool::run(const std::vector<std::string>& args)
     }
   }
   if (!connection) {
-    auto made = connect();
+    auto made = connect(address_, timeout_);
     if (!made) return tl::unexpected(made.error());
     connection = std::move(*made);
   }

@@ -33,6 +33,18 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 // An integer reply, or a string reply holding digits (0 otherwise).
 std::int64_t as_integer(const redisReply* reply);
 
+struct ContextDeleter {
+  void operator()(redisContext* context) const { redisFree(context); }
+};
+using Connection = std::unique_ptr<redisContext, ContextDeleter>;
+
+// A blocking connection with `timeout` on connect and on each command, authenticated and on
+// the address's database.
+tl::expected<Connection, std::string> connect(const Address& address, std::chrono::milliseconds timeout);
+
+// Runs one command (binary-safe arguments) on `context`; null when the connection broke.
+Reply command(redisContext* context, const std::vector<std::string>& args);
+
 class Pool {
  public:
   explicit Pool(Address address, std::chrono::milliseconds timeout = std::chrono::milliseconds(500))
@@ -45,12 +57,6 @@ class Pool {
   tl::expected<Reply, std::string> run(const std::vector<std::string>& args);
 
  private:
-  struct ContextDeleter {
-    void operator()(redisContext* context) const { redisFree(context); }
-  };
-  using Connection = std::unique_ptr<redisContext, ContextDeleter>;
-  tl::expected<Connection, std::string> connect() const;
-
   const Address address_;
   const std::chrono::milliseconds timeout_;
   std::mutex mutex_;

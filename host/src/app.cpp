@@ -14,6 +14,7 @@
 #include <switchboard/request_id.hpp>
 #include <switchboard/resilience.hpp>
 #include <switchboard/storage/api_keys.hpp>
+#include <switchboard/storage/audit_events.hpp>
 #include <switchboard/storage/checkpoints.hpp>
 #include <switchboard/storage/database.hpp>
 #include <switchboard/upstream_client.hpp>
@@ -25,6 +26,8 @@
 #include "audit_log.hpp"
 #include "budget_guard.hpp"
 #include "cache/response_cache.hpp"
+#include "canary_monitor.hpp"
+#include "cluster/plugin_sync.hpp"
 #include "constant_time.hpp"
 #include "jobs/job_runner.hpp"
 #include "ledger_writer.hpp"
@@ -119,6 +122,11 @@ ResolvedPaths resolve_paths(const Config& config) {
                           ? first_existing({fs::current_path() / swagger_ui, exe / "../.." / swagger_ui,
                                             exe / "../share/switchboard/docs-ui"})
                           : fs::path(config.paths.docs_ui_dir);
+  // Built by tools/dev (npm run build in console/); the installed layout ships it beside config/.
+  paths.console_dir = config.paths.console_dir.empty()
+                          ? first_existing({fs::current_path() / "console/dist", exe / "../../console/dist",
+                                            exe / "../share/switchboard/console"})
+                          : fs::path(config.paths.console_dir);
   return paths;
 }
 
@@ -144,6 +152,21 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   add_process_metrics(*metrics_);
   llm_metrics_ = std::make_unique<LlmMetrics>(*metrics_);
   http_metrics_ = std::make_unique<HttpMetrics>(*metrics_);
+  // A canary that fails its policy is aborted here; its requests finish on it.
+  canary_monitor_ =
+      std::make_unique<CanaryMonitor>(*metrics_, [this](const std::string& plugin, const nlohmann::json& reason) {
+        auto aborted = registry_->abort_canary(plugin);
+        if (!aborted) return;  // promoted or aborted by hand meanwhile
+        canary_monitor_->count_event(plugin, "rollback");
+        log().warn("canary rolled back", {{"plugin", plugin}, {"version", (*aborted)->version}, {"reason", reason}});
+        storage::AuditEvent event;
+        event.action = "plugin.canary.rollback";
+        event.actor = "canary-monitor";
+        event.target = plugin;
+        event.details = reason;
+        event.details["version"] = (*aborted)->version;
+        audit_->record(std::move(event));
+      });
   registry_->set_operation_observer([metrics = metrics_.get()](const char* operation, bool ok) {
     metrics
         ->counter("switchboard_plugin_operations_total", "Plugin loads, reloads and unloads, by result",
@@ -180,7 +203,8 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
       });
   if (database_) {
     ledger_writer_ = std::make_unique<LedgerWriter>(*database_);
-    budgets_ = std::make_unique<BudgetGuard>(*database_, [writer = ledger_writer_.get()] { writer->flush(); });
+    budgets_ = std::make_unique<BudgetGuard>(
+        *database_, [writer = ledger_writer_.get()] { writer->flush(); }, config_.cache.redis_url);
     retention_ = std::make_unique<RetentionSweeper>(*database_, config_.retention);
   }
   // Every LLM call's entry: metrics always, the key's budget and the ledger with a store.
@@ -207,8 +231,52 @@ void App::start_jobs() {
                                       [this](const storage::Job& job) { return run_job(*this, job); });
 }
 
+void App::start_plugin_sync() {
+  if (plugin_sync_ || !config_.cluster.plugin_sync || config_.cache.redis_url.empty()) return;
+  // Another instance's change, made here as its admin call made it there; audited as its.
+  plugin_sync_ = std::make_unique<PluginSync>(
+      config_.cache.redis_url, config_.cluster.channel, [this](const nlohmann::json& change) {
+        const std::string action = change.value("action", "");
+        const std::string name = change.value("name", "");
+        const std::optional<std::string> file = change.contains("file") && change["file"].is_string()
+                                                    ? std::optional(change["file"].get<std::string>())
+                                                    : std::nullopt;
+        const std::optional<nlohmann::json> plugin_config =
+            change.contains("config") && change["config"].is_object() ? std::optional(change["config"]) : std::nullopt;
+        std::string error;
+        if (action == "load") {
+          auto loaded = registry_->load(file.value_or(""), name, plugin_config.value_or(nlohmann::json::object()));
+          if (!loaded) error = loaded.error().message;
+        } else if (action == "reload") {
+          auto reloaded = registry_->reload(name, file, plugin_config);
+          if (!reloaded) error = reloaded.error().message;
+        } else if (action == "unload") {
+          auto removed = registry_->unload(name);
+          if (!removed) error = removed.error().message;
+        } else {
+          return;
+        }
+        const std::string origin = change.value("origin", "");
+        Logger cluster_log("cluster");
+        if (!error.empty()) {
+          cluster_log.error("plugin change from another instance failed here",
+                            {{"action", action}, {"plugin", name}, {"origin", origin}, {"reason", error}});
+          return;
+        }
+        cluster_log.info("plugin change from another instance made here",
+                         {{"action", action}, {"plugin", name}, {"origin", origin}});
+        storage::AuditEvent event;
+        event.action = "plugin." + action;
+        event.actor = "cluster:" + origin;
+        event.target = name;
+        event.details = {{"instance", plugin_sync_ ? plugin_sync_->instance_id() : ""}};
+        audit_->record(std::move(event));
+      });
+}
+
 App::~App() {
-  jobs_.reset();  // running jobs finish first
+  plugin_sync_.reset();  // no change from elsewhere arrives while the rest goes
+  jobs_.reset();         // running jobs finish first
   workers_->shutdown();
   parallel_->shutdown();
   timers_.reset();    // no retry starts after this
@@ -249,6 +317,7 @@ void App::add_routes() {
   add_mcp_routes(router_, *this);
   add_migration_routes(router_, *this);
   add_docs_routes(router_, *this);
+  add_console_routes(router_, *this);
   router_.add("GET", "/metrics", [this](const RequestContext&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -469,6 +538,9 @@ void App::finish_headers(Exchange& exchange, int status, HeaderList& headers) {
   });
   headers.emplace_back("X-Request-ID", exchange.context.request_id);
   headers.emplace_back("X-Transaction-GUID", exchange.context.transaction_guid);
+  // Which requests a canary served, for whoever watches the rollout from outside.
+  if (const auto& canary = exchange.lease->canary)
+    headers.emplace_back("X-Switchboard-Canary", canary->name + "/" + canary->version);
 }
 
 void App::record(Exchange& exchange, int status) {
@@ -481,6 +553,10 @@ void App::record(Exchange& exchange, int status) {
     overhead = seconds - upstream_ms / 1000.0;
   }
   http_metrics_->finished(exchange.request.method, exchange.route, status, seconds, overhead);
+  // A canary is judged on the API's traffic, not on admin calls, health checks and scrapes.
+  const auto& path = exchange.request.path;
+  if (path.starts_with("/api/") || path.starts_with("/v1/") || path == "/mcp")
+    canary_monitor_->record(exchange.lease->canary != nullptr, status, seconds * 1000.0);
   if (log().enabled(LogLevel::debug)) {
     log().log(LogLevel::debug, "request served",
               {{"method", exchange.request.method},

@@ -76,6 +76,7 @@ void apply_environment(json& doc, const Environment& env, Origins& origins) {
       {"SWITCHBOARD_PLUGIN_DIR", "paths.plugin_dir"},
       {"SWITCHBOARD_CONFIG_DIR", "paths.config_dir"},
       {"SWITCHBOARD_DOCS_UI_DIR", "paths.docs_ui_dir"},
+      {"SWITCHBOARD_CONSOLE_DIR", "paths.console_dir"},
       {"SWITCHBOARD_LOG_FILE", "logging.file"},
       {"SWITCHBOARD_LOG_LEVEL", "logging.level"},
       {"LOG_LEVEL", "logging.level"},
@@ -363,7 +364,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
 
   static const std::set<std::string> known_sections = {
       "server",  "paths",      "logging",   "storage",  "plugins", "middleware", "providers", "default_provider",
-      "routing", "resilience", "retention", "analysis", "cache",   "jobs",       "metrics"};
+      "routing", "resilience", "retention", "analysis", "cache",   "jobs",       "metrics",   "cluster"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -388,6 +389,8 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.boolean("cache.shared_across_keys", config.cache.shared_across_keys);
   reader.string("cache.redis_url", config.cache.redis_url);
   reader.string("cache.redis_prefix", config.cache.redis_prefix);
+  reader.boolean("cluster.plugin_sync", config.cluster.plugin_sync);
+  reader.string("cluster.channel", config.cluster.channel);
   reader.integer("jobs.workers", config.jobs.workers, 0, 256);
   reader.integer("jobs.heartbeat_seconds", config.jobs.heartbeat_seconds, 1, 3600);
   reader.integer("jobs.stale_after_seconds", config.jobs.stale_after_seconds, 2, 86400);
@@ -411,6 +414,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.string("paths.plugin_dir", config.paths.plugin_dir);
   reader.string("paths.config_dir", config.paths.config_dir);
   reader.string("paths.docs_ui_dir", config.paths.docs_ui_dir);
+  reader.string("paths.console_dir", config.paths.console_dir);
   reader.one_of("logging.level", config.logging.level, {"trace", "debug", "info", "warn", "error"});
   reader.string("logging.file", config.logging.file);
   reader.integer("logging.max_file_bytes", config.logging.max_file_bytes, 1024, 1LL << 40);

@@ -26,6 +26,8 @@
 #include <switchboard/reply_channel.hpp>
 #include <switchboard/request_id.hpp>
 
+#include "pistache_headers.hpp"
+
 namespace switchboard {
 namespace {
 
@@ -652,6 +654,7 @@ HttpServer::HttpServer(App& app, HttpServerOptions options) : impl_(new Impl{app
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
+  keep_cache_control_raw();
   Address address(impl_->options.host, Port(impl_->options.port));
   impl_->endpoint = std::make_unique<Http::Endpoint>(address);
   auto options = Http::Endpoint::options()

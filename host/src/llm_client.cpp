@@ -47,6 +47,14 @@ LlmError timed_out(const ProviderInstanceConfig& instance, std::chrono::millisec
 }  // namespace
 
 tl::expected<plugin::ChatResult, LlmError> HostLlmClient::complete(const plugin::ChatRequest& request) {
+  const RequestContext* context = current_request();
+  if (context && context->on_answer_text) {
+    const plugin::ChunkCallback forward = [context](const plugin::ChatChunk& chunk) {
+      if (!chunk.delta.empty()) context->on_answer_text(chunk.delta);
+      return true;
+    };
+    return call(request, &forward);
+  }
   return call(request, nullptr);
 }
 

@@ -123,6 +123,7 @@ int serve(const ServeOptions& options) {
     App app(config, paths, parts->admin_token, parts->database);
     const int refused = app.load_configured_plugins();
     app.start_jobs();
+    app.start_plugin_sync();
     log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
                                 {"loaded", app.registry().snapshot()->plugins.size()},
                                 {"refused", refused}});

@@ -1,6 +1,7 @@
 #include <switchboard/plugin_registry.hpp>
 
 #include <fstream>
+#include <random>
 
 #include <openssl/evp.h>
 #include <boost/dll/shared_library.hpp>
@@ -243,7 +244,10 @@ PluginRegistry::PluginRegistry(fs::path plugin_dir, fs::path private_dir, Servic
   current_.store(std::make_shared<const RegistrySnapshot>());
 }
 
-PluginRegistry::~PluginRegistry() { current_.store(std::make_shared<const RegistrySnapshot>()); }
+PluginRegistry::~PluginRegistry() {
+  canary_.store(nullptr);
+  current_.store(std::make_shared<const RegistrySnapshot>());
+}
 
 tl::expected<fs::path, PluginError> PluginRegistry::resolve(const std::string& file) const {
   return resolve_in(plugin_dir_, file);
@@ -262,7 +266,107 @@ tl::expected<PluginPtr, PluginError> PluginRegistry::build(const fs::path& file,
 }
 
 void PluginRegistry::publish(std::vector<PluginPtr> plugins) {
-  current_.store(std::make_shared<const RegistrySnapshot>(RegistrySnapshot{std::move(plugins)}));
+  // A running canary's view follows the other plugins' changes.
+  if (auto running = canary_.load()) {
+    auto view_plugins = plugins;
+    for (auto& p : view_plugins) {
+      if (p->name == running->plugin->name) p = running->plugin;
+    }
+    canary_.store(std::make_shared<const Canary>(
+        Canary{running->plugin, running->share,
+               std::make_shared<const RegistrySnapshot>(RegistrySnapshot{std::move(view_plugins), running->plugin})}));
+  }
+  current_.store(std::make_shared<const RegistrySnapshot>(RegistrySnapshot{std::move(plugins), nullptr}));
+}
+
+SnapshotLease PluginRegistry::lease() const {
+  if (auto running = canary_.load()) {
+    thread_local std::mt19937_64 dice{std::random_device{}()};
+    if (std::uniform_real_distribution<double>(0.0, 1.0)(dice) < running->share) return SnapshotLease(running->view);
+  }
+  return SnapshotLease(current_.load());
+}
+
+namespace {
+
+std::vector<PluginPtr> replaced(std::vector<PluginPtr> plugins, const PluginPtr& old, const PluginPtr& version) {
+  for (auto& p : plugins) {
+    if (p == old) p = version;
+  }
+  return plugins;
+}
+
+PluginError canary_running(const std::string& name) {
+  return PluginError{PluginError::Kind::duplicate,
+                     "a canary of \"" + name + "\" is running: promote or abort it first"};
+}
+
+PluginError no_canary(const std::string& name) {
+  return PluginError{PluginError::Kind::not_found, "no canary of \"" + name + "\" is running"};
+}
+
+}  // namespace
+
+tl::expected<std::pair<PluginPtr, PluginPtr>, PluginError> PluginRegistry::next_version(
+    const RegistrySnapshot& current, const std::string& name, const std::optional<std::string>& file,
+    const std::optional<nlohmann::json>& config) {
+  PluginPtr old = current.find(name);
+  if (!old) return tl::unexpected(PluginError{PluginError::Kind::not_found, "no plugin named \"" + name + "\""});
+  tl::expected<fs::path, PluginError> path = old->file;
+  if (file) path = resolve(*file);
+  if (!path) return tl::unexpected(path.error());
+  auto built = build(*path, name, config.value_or(old->config));
+  if (!built) return tl::unexpected(built.error());
+  return std::pair{old, *built};
+}
+
+tl::expected<PluginPtr, PluginError> PluginRegistry::start_canary(const std::string& name,
+                                                                  const std::optional<std::string>& file,
+                                                                  const std::optional<nlohmann::json>& config,
+                                                                  double share) {
+  std::lock_guard lock(mutate_);
+  if (auto running = canary_.load()) return tl::unexpected(canary_running(running->plugin->name));
+  if (!(share > 0.0 && share <= 1.0))
+    return tl::unexpected(PluginError{PluginError::Kind::invalid, "share must be above 0 and at most 1"});
+  auto current = snapshot();
+  auto next = next_version(*current, name, file, config);
+  if (!next) return tl::unexpected(next.error());
+  const auto& [old, built] = *next;
+  canary_.store(std::make_shared<const Canary>(Canary{
+      built, share,
+      std::make_shared<const RegistrySnapshot>(RegistrySnapshot{replaced(current->plugins, old, built), built})}));
+  log().info("canary started",
+             {{"plugin", name}, {"version", built->version}, {"current_version", old->version}, {"share", share}});
+  return built;
+}
+
+tl::expected<PluginPtr, PluginError> PluginRegistry::promote_canary(const std::string& name) {
+  std::lock_guard lock(mutate_);
+  auto running = canary_.load();
+  if (!running || running->plugin->name != name) return tl::unexpected(no_canary(name));
+  auto current = snapshot();
+  PluginPtr old = current->find(name);
+  canary_.store(nullptr);
+  publish(replaced(current->plugins, old, running->plugin));
+  if (old) {
+    std::lock_guard retired_lock(retired_mutex_);
+    retired_.push_back(old);
+  }
+  log().info("canary promoted", {{"plugin", name}, {"version", running->plugin->version}});
+  return running->plugin;
+}
+
+tl::expected<PluginPtr, PluginError> PluginRegistry::abort_canary(const std::string& name) {
+  std::lock_guard lock(mutate_);
+  auto running = canary_.load();
+  if (!running || running->plugin->name != name) return tl::unexpected(no_canary(name));
+  canary_.store(nullptr);
+  {
+    std::lock_guard retired_lock(retired_mutex_);
+    retired_.push_back(running->plugin);
+  }
+  log().info("canary aborted", {{"plugin", name}, {"version", running->plugin->version}});
+  return running->plugin;
 }
 
 tl::expected<PluginPtr, PluginError> PluginRegistry::load(const std::string& file, const std::string& name,
@@ -307,27 +411,20 @@ tl::expected<PluginPtr, PluginError> PluginRegistry::reload_now(const std::strin
                                                                 const std::optional<std::string>& file,
                                                                 const std::optional<nlohmann::json>& config) {
   std::lock_guard lock(mutate_);
+  if (auto running = canary_.load(); running && running->plugin->name == name)
+    return tl::unexpected(canary_running(name));
   auto current = snapshot();
-  PluginPtr old = current->find(name);
-  if (!old) return tl::unexpected(PluginError{PluginError::Kind::not_found, "no plugin named \"" + name + "\""});
-  tl::expected<fs::path, PluginError> path = old->file;
-  if (file) path = resolve(*file);
-  if (!path) return tl::unexpected(path.error());
-  auto built = build(*path, name, config.value_or(old->config));
-  if (!built) return built;
-  auto plugins = current->plugins;
-  for (auto& p : plugins) {
-    if (p == old) p = *built;
-  }
-  publish(std::move(plugins));
+  auto next = next_version(*current, name, file, config);
+  if (!next) return tl::unexpected(next.error());
+  const auto& [old, built] = *next;
+  publish(replaced(current->plugins, old, built));
   {
     std::lock_guard retired_lock(retired_mutex_);
     retired_.push_back(old);
   }
-  log().info("plugin reloaded", {{"plugin", name},
-                                 {"from_version", old->version},
-                                 {"to_version", (*built)->version},
-                                 {"sha256", (*built)->sha256}});
+  log().info(
+      "plugin reloaded",
+      {{"plugin", name}, {"from_version", old->version}, {"to_version", built->version}, {"sha256", built->sha256}});
   return built;
 }
 
@@ -339,6 +436,8 @@ tl::expected<void, PluginError> PluginRegistry::unload(const std::string& name) 
 
 tl::expected<void, PluginError> PluginRegistry::unload_now(const std::string& name) {
   std::lock_guard lock(mutate_);
+  if (auto running = canary_.load(); running && running->plugin->name == name)
+    return tl::unexpected(canary_running(name));
   auto current = snapshot();
   PluginPtr old = current->find(name);
   if (!old) return tl::unexpected(PluginError{PluginError::Kind::not_found, "no plugin named \"" + name + "\""});
@@ -356,6 +455,7 @@ tl::expected<void, PluginError> PluginRegistry::unload_now(const std::string& na
 std::vector<PluginRegistry::VersionStatus> PluginRegistry::versions() const {
   std::vector<VersionStatus> out;
   for (const auto& p : snapshot()->plugins) out.push_back({p, true});
+  if (auto running = canary_.load()) out.push_back({running->plugin, false, true});
   std::lock_guard lock(retired_mutex_);
   std::erase_if(retired_, [](const auto& weak) { return weak.expired(); });
   for (const auto& weak : retired_) {

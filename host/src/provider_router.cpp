@@ -365,7 +365,14 @@ void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutco
     st.breaker.abandon();
     return routed->done(std::move(outcome));
   }
-  if (counts_against_instance(error)) st.breaker.record_failure(policy_);
+  // A canary version's failures are its monitor's to judge (CanaryMonitor rolls it back):
+  // they do not open the breaker the current version's traffic goes through.
+  const bool on_canary = routed->plugins->canary && routed->plugins->canary->name == target.instance->plugin;
+  if (on_canary) {
+    st.breaker.abandon();
+  } else if (counts_against_instance(error)) {
+    st.breaker.record_failure(policy_);
+  }
   // Nothing is retried once the client has seen part of the answer, nor a request that
   // would fail anywhere.
   if (routed->delivered.load() || !error.retryable) return routed->done(std::move(outcome));

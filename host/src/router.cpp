@@ -27,8 +27,9 @@ void Router::add(std::string method, std::string_view pattern, RouteHandler hand
   routes_.push_back(std::move(route));
 }
 
-void Router::add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler) {
-  add(std::move(method), pattern, nullptr, RouteThread::async);
+void Router::add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler,
+                       RouteHandler in_process) {
+  add(std::move(method), pattern, std::move(in_process), RouteThread::async);
   routes_.back().async_handler = std::move(handler);
 }
 
@@ -48,10 +49,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     }
     if (!same) continue;
     if (route.method == method) {
-      if (route.thread == RouteThread::async)
-        result.async_handler = &route.async_handler;
-      else
-        result.handler = &route.handler;
+      if (route.thread == RouteThread::async) result.async_handler = &route.async_handler;
+      if (route.handler) result.handler = &route.handler;
       result.pattern = route.pattern;
       result.thread = route.thread;
       result.params = std::move(params);

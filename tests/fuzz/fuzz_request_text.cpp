@@ -1,4 +1,5 @@
-// Text that comes from clients: request ids, paths routed by the router, query strings, and anything that
+// Text that comes from clients: request ids, paths routed by the router, query strings, console
+// asset names, and anything that
 // ends up in a log line. Invariants: an id the host keeps is always a sane one; masking
 // never crashes and never leaves a long sk- key in the clear.
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <switchboard/router.hpp>
 
 #include "api/character_input.hpp"
+#include "api/console_assets.hpp"
 
 namespace {
 
@@ -47,6 +49,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (name->empty() || name->find('<') != std::string::npos || name->size() > 400) __builtin_trap();
   } else if (why.empty()) {
     __builtin_trap();
+  }
+
+  // Console asset names: one accepted stays inside the folder and has a type.
+  if (switchboard::is_console_asset_name(text)) {
+    if (text.find('/') != std::string::npos || text.front() == '.' || text.size() > 128 ||
+        !switchboard::console_asset_type(text))
+      __builtin_trap();
   }
 
   // Query strings: every decoded key and value is no longer than the text it came from.

@@ -11,6 +11,28 @@ namespace {
 
 using nlohmann::json;
 
+// Server-sent events as (event, data); the closing `data: [DONE]` comes as ("", "[DONE]").
+std::vector<std::pair<std::string, std::string>> events_of(const std::string& body) {
+  std::vector<std::pair<std::string, std::string>> events;
+  std::size_t at = 0;
+  for (std::size_t end; (end = body.find("\n\n", at)) != std::string::npos; at = end + 2) {
+    const std::string block = body.substr(at, end - at);
+    std::string event, data;
+    std::size_t line_start = 0;
+    while (line_start < block.size()) {
+      std::size_t line_end = block.find('\n', line_start);
+      if (line_end == std::string::npos) line_end = block.size();
+      const std::string line = block.substr(line_start, line_end - line_start);
+      if (line.starts_with("event: ")) event = line.substr(7);
+      if (line.starts_with("data: ")) data = line.substr(6);
+      line_start = line_end + 1;
+    }
+    events.emplace_back(event, data);
+  }
+  EXPECT_EQ(at, body.size()) << "a partial event at the end: " << body.substr(at);
+  return events;
+}
+
 class Chat : public ::testing::Test {
  protected:
   ServerProcess server_;
@@ -98,6 +120,64 @@ TEST_F(Chat, BadTurnsAreRefusedAndStoreNothing) {
   EXPECT_EQ(client_.get("/api/chat/conversations?limit=0").status, 422);
   EXPECT_EQ(client_.get("/api/chat/conversations/abc").status, 404);
   EXPECT_TRUE(client_.get("/api/chat/conversations").json()["conversations"].empty());
+}
+
+TEST_F(Chat, AStreamedTurnSendsItsTextAsItArrivesThenTheStoredTurn) {
+  auto reply = say("langchain", {{"message", "Tell me about the owls of the northern forest"}, {"stream", true}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.header("content-type"), "text/event-stream");
+  const auto events = events_of(reply.body);
+  ASSERT_GE(events.size(), 4u) << reply.body;
+  std::string streamed;
+  std::size_t deltas = 0;
+  for (std::size_t i = 0; i + 2 < events.size(); ++i) {
+    ASSERT_EQ(events[i].first, "delta") << events[i].second;
+    streamed += json::parse(events[i].second)["delta"].get<std::string>();
+    ++deltas;
+  }
+  EXPECT_GE(deltas, 2u) << "the mock streams word by word";
+  ASSERT_EQ(events[events.size() - 2].first, "result");
+  EXPECT_EQ(events.back(), (std::pair<std::string, std::string>{"", "[DONE]"}));
+  const auto turn = json::parse(events[events.size() - 2].second);
+  EXPECT_EQ(turn["response"], streamed);
+  EXPECT_EQ(turn["method"], "langchain");
+  EXPECT_GT(turn["total_tokens"].get<int>(), 0);
+  const auto conversation = turn["conversation_id"].get<std::int64_t>();
+
+  // Another framework carries the conversation on, streamed too; both turns are stored.
+  auto second =
+      say("semantic-kernel", {{"message", "And their eyes?"}, {"conversation_id", conversation}, {"stream", true}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  const auto second_events = events_of(second.body);
+  ASSERT_GE(second_events.size(), 2u);
+  const auto second_turn = json::parse(second_events[second_events.size() - 2].second);
+  EXPECT_EQ(second_turn["conversation_id"], conversation);
+  const auto stored = client_.get("/api/chat/conversations/" + std::to_string(conversation)).json();
+  ASSERT_EQ(stored["messages"].size(), 4u);
+  EXPECT_EQ(stored["messages"][1]["content"], streamed);
+  EXPECT_EQ(stored["messages"][3]["content"], second_turn["response"]);
+}
+
+TEST_F(Chat, AStreamedTurnThatFailsEndsWithAnErrorAndStoresNothing) {
+  auto failed = say("langgraph", {{"message", "[mock:fail] hi"}, {"stream", true}});
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  const auto events = events_of(failed.body);
+  ASSERT_GE(events.size(), 2u) << failed.body;
+  ASSERT_EQ(events[events.size() - 2].first, "error");
+  const auto error = json::parse(events[events.size() - 2].second);
+  EXPECT_EQ(error["error"]["code"], "LLM_PROVIDER_ERROR");
+  EXPECT_GE(error["status"].get<int>(), 500);
+  EXPECT_EQ(error["error"]["request_id"], failed.header("x-request-id"));
+  EXPECT_EQ(events.back().second, "[DONE]");
+  EXPECT_TRUE(client_.get("/api/chat/conversations").json()["conversations"].empty());
+
+  // A request that fails its checks is answered as JSON, before any stream starts.
+  auto bad_flag = say("langgraph", {{"message", "hi"}, {"stream", "yes"}});
+  EXPECT_EQ(bad_flag.status, 422);
+  EXPECT_EQ(bad_flag.json()["error"]["details"][0]["field"], "stream");
+  auto unknown = say("langgraph", {{"message", "hi"}, {"conversation_id", 999}, {"stream", true}});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.json()["error"]["code"], "NOT_FOUND");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // an audit event, readable with filters at GET /internal/audit — never with a credential.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "../support/http_client.hpp"
@@ -88,6 +89,18 @@ TEST_F(Security, ABudgetStopsAKeyMidWayStreamedCallsIncluded) {
   // Another key spends on; the refusal is in the audit trail under the key.
   const auto other = make_key({{"name", "other"}});
   EXPECT_EQ(client_.post("/v1/chat/completions", whole, {"X-API-Key: " + other["key"].get<std::string>()}).status, 200);
+
+  // The key list shows each key's spend today and this month, as its budget counts it.
+  auto listed = client_.get("/admin/keys", {admin()});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  std::map<std::string, json> by_name;
+  const auto keys = listed.json()["keys"];
+  for (const auto& each : keys) by_name[each["name"].get<std::string>()] = each;
+  EXPECT_DOUBLE_EQ(by_name["limited"]["spent_today_usd"].get<double>(), error["spent_usd"].get<double>());
+  EXPECT_DOUBLE_EQ(by_name["limited"]["spent_this_month_usd"].get<double>(),
+                   by_name["limited"]["spent_today_usd"].get<double>());
+  EXPECT_GT(by_name["other"]["spent_today_usd"].get<double>(), 0.0);
+  EXPECT_LT(by_name["other"]["spent_today_usd"].get<double>(), by_name["limited"]["spent_today_usd"].get<double>());
   const auto events = audit("?action=budget.exceeded");
   ASSERT_GE(events.size(), 3u) << events;
   EXPECT_EQ(events[0]["actor"], "api_key:" + limited["id"].get<std::string>());

@@ -81,9 +81,18 @@ TEST_F(Stories, AStoryIsWrittenStoredAndFound) {
   EXPECT_EQ(ledger[1]["transaction_guid"], story["transaction_guid"]);
   EXPECT_EQ(client_.get("/api/cost/transactions?framework=chain").json()["transactions"].size(), 1u);
 
+  // One story deleted by its id: gone, the others kept; a second delete or a bad id is a 404.
+  auto one_deleted = client_.request("DELETE", "/api/stories/" + std::to_string(id));
+  ASSERT_EQ(one_deleted.status, 200) << one_deleted.body;
+  EXPECT_EQ(one_deleted.json()["story_id"], id);
+  EXPECT_EQ(client_.get("/api/stories/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(client_.get("/api/stories").json()["total"], 3);
+  EXPECT_EQ(client_.request("DELETE", "/api/stories/" + std::to_string(id)).json()["error"]["code"], "NOT_FOUND");
+  EXPECT_EQ(client_.request("DELETE", "/api/stories/abc").status, 404);
+
   auto deleted = client_.request("DELETE", "/api/stories");
   ASSERT_EQ(deleted.status, 200);
-  EXPECT_EQ(deleted.json()["deleted_count"], 4);
+  EXPECT_EQ(deleted.json()["deleted_count"], 3);
   EXPECT_EQ(client_.get("/api/stories").json()["total"], 0);
 }
 

@@ -49,5 +49,33 @@ TEST(Router, ParameterDoesNotMatchAnEmptySegment) {
   EXPECT_EQ(router.match("DELETE", "/admin/plugins/").handler, nullptr);
 }
 
+TEST(Router, AnAsynchronousRouteOffersItsInProcessFormWhenItHasOne) {
+  Router router;
+  const AsyncRouteHandler later = [](const RequestContext&, const PathParams&, std::shared_ptr<Reply>) {};
+  router.add_async("POST", "/api/workflows/{name}", later);
+  router.add_async("POST", "/api/chat/{framework}", later, answering(200));
+
+  auto streaming_only = router.match("POST", "/api/workflows/x");
+  EXPECT_NE(streaming_only.async_handler, nullptr);
+  EXPECT_EQ(streaming_only.handler, nullptr);
+
+  auto both = router.match("POST", "/api/chat/langchain");
+  ASSERT_NE(both.async_handler, nullptr);
+  ASSERT_NE(both.handler, nullptr);
+  EXPECT_EQ(both.thread, RouteThread::async);  // the server answers it asynchronously
+  EXPECT_EQ(both.params.at("framework"), "langchain");
+}
+
+TEST(Router, TheRootAndAssetPathsMatch) {
+  Router router;
+  router.add("GET", "/", answering(200));
+  router.add("GET", "/assets/{file}", answering(201));
+  EXPECT_NE(router.match("GET", "/").handler, nullptr);
+  auto asset = router.match("GET", "/assets/index-Ab12_c.js");
+  ASSERT_NE(asset.handler, nullptr);
+  EXPECT_EQ(asset.params.at("file"), "index-Ab12_c.js");
+  EXPECT_EQ(router.match("GET", "/assets/a/b.js").handler, nullptr);
+}
+
 }  // namespace
 }  // namespace switchboard

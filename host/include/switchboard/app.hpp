@@ -32,6 +32,8 @@ class LlmCallGate;
 class RetentionSweeper;
 class ResponseCache;
 class JobRunner;
+class PluginSync;
+class CanaryMonitor;
 class HttpMetrics;
 class LlmMetrics;
 namespace storage {
@@ -50,6 +52,7 @@ struct ResolvedPaths {
   std::filesystem::path plugin_dir;
   std::filesystem::path config_dir;
   std::filesystem::path docs_ui_dir;
+  std::filesystem::path console_dir;
 };
 
 // Finds the plugin and configuration folders when the configuration leaves them empty:
@@ -100,6 +103,12 @@ class App {
   const LlmCallGate& llm_gate() const { return *llm_gate_; }
   ResponseCache& response_cache() { return *response_cache_; }
   JobRunner* job_runner() { return jobs_.get(); }  // null until start_jobs, or without a store
+  // With cache.redis_url and cluster.plugin_sync: shares plugin changes with the other
+  // instances (after the configured plugins are loaded). Null otherwise.
+  void start_plugin_sync();
+  PluginSync* plugin_sync() { return plugin_sync_.get(); }
+  // Judges a running canary from the requests answered, and rolls it back.
+  CanaryMonitor& canary_monitor() { return *canary_monitor_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
 
  private:
@@ -127,6 +136,8 @@ class App {
   std::unique_ptr<LlmMetrics> llm_metrics_;
   std::unique_ptr<MemoryKeyValueStore> kv_;
   std::unique_ptr<ResponseCache> response_cache_;
+  std::unique_ptr<PluginSync> plugin_sync_;
+  std::unique_ptr<CanaryMonitor> canary_monitor_;
   std::unique_ptr<HostLlmClient> llm_;
   std::unique_ptr<PluginRegistry> registry_;
   std::unique_ptr<HttpMetrics> http_metrics_;

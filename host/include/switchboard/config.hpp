@@ -36,6 +36,7 @@ struct PathsConfig {
   std::string data_dir = "./data";
   std::string plugin_dir;   // empty: found next to the executable
   std::string config_dir;   // empty: found next to the executable or ./config
+  std::string console_dir;  // the web console (console/dist); empty: found as config_dir is
   std::string docs_ui_dir;  // Swagger UI's files for /docs; empty: host/docs-ui's npm install, found as config_dir is
 };
 
@@ -137,8 +138,16 @@ struct JobsConfig {
   bool webhook_allow_private = false;  // true: webhooks may reach loopback and private addresses
 };
 
+// Instances of one deployment that share a Redis (cache.redis_url): with `plugin_sync`, a
+// plugin load, reload or unload through one instance's admin API is made on every instance.
+struct ClusterConfig {
+  bool plugin_sync = true;
+  std::string channel = "switchboard:plugins";
+};
+
 struct Config {
   ServerConfig server;
+  ClusterConfig cluster;
   AnalysisConfig analysis;
   CacheConfig cache;
   JobsConfig jobs;

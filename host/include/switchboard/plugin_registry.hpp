@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -61,7 +62,16 @@ using PluginPtr = std::shared_ptr<const LoadedPlugin>;
 // An immutable view of the registry at one moment.
 struct RegistrySnapshot {
   std::vector<PluginPtr> plugins;
+  PluginPtr canary;  // set in the view a canary's share of requests gets: the new version in it
   PluginPtr find(std::string_view name) const;
+};
+
+// A new version of one plugin serving a share of new requests beside the current one
+// (start_canary), until it is promoted or aborted.
+struct Canary {
+  PluginPtr plugin;                              // the new version
+  double share = 0;                              // of new requests, (0, 1]
+  std::shared_ptr<const RegistrySnapshot> view;  // the current plugins with this one in its name's place
 };
 
 // A request's hold on one snapshot; counts the request as in flight on each version.
@@ -101,7 +111,9 @@ class PluginRegistry {
   ~PluginRegistry();
 
   std::shared_ptr<const RegistrySnapshot> snapshot() const { return current_.load(); }
-  SnapshotLease lease() const { return SnapshotLease(current_.load()); }
+  // What a new request runs on: the current plugins, or (for a running canary's share of
+  // requests, picked at random) the canary's view.
+  SnapshotLease lease() const;
 
   // Loads `file` (relative to the plugin folder, or absolute inside it) as plugin `name`
   // (empty: the plugin's own name). Refuses duplicates and incompatible plugins.
@@ -113,10 +125,21 @@ class PluginRegistry {
                                               const std::optional<nlohmann::json>& config);
   tl::expected<void, PluginError> unload(const std::string& name);
 
-  // Every version still alive: the current ones, and replaced ones still draining.
+  // Canary releases, one at a time: a new version of `name` (its file and config, or the
+  // current ones) built beside the current one, which `share` of new requests then run on.
+  // While it runs, that plugin cannot be reloaded or unloaded. Promote makes it the version
+  // everyone runs (the old one drains); abort drops it (its requests finish on it).
+  tl::expected<PluginPtr, PluginError> start_canary(const std::string& name, const std::optional<std::string>& file,
+                                                    const std::optional<nlohmann::json>& config, double share);
+  tl::expected<PluginPtr, PluginError> promote_canary(const std::string& name);
+  tl::expected<PluginPtr, PluginError> abort_canary(const std::string& name);
+  std::shared_ptr<const Canary> canary() const { return canary_.load(); }
+
+  // Every version still alive: the current ones, a canary, and replaced ones still draining.
   struct VersionStatus {
     PluginPtr plugin;
     bool current;
+    bool canary = false;
   };
   std::vector<VersionStatus> versions() const;
 
@@ -141,12 +164,18 @@ class PluginRegistry {
   tl::expected<PluginPtr, PluginError> build(const std::filesystem::path& file, const std::string& expected_name,
                                              const nlohmann::json& config);
   void publish(std::vector<PluginPtr> plugins);
+  // {the current version of `name`, a new one built from `file` and `config` or the current's}.
+  tl::expected<std::pair<PluginPtr, PluginPtr>, PluginError> next_version(const RegistrySnapshot& current,
+                                                                          const std::string& name,
+                                                                          const std::optional<std::string>& file,
+                                                                          const std::optional<nlohmann::json>& config);
 
   std::filesystem::path plugin_dir_;
   std::filesystem::path private_dir_;
   ServicesFactory services_;
   std::mutex mutate_;  // one load/reload/unload at a time
   std::atomic<std::shared_ptr<const RegistrySnapshot>> current_;
+  std::atomic<std::shared_ptr<const Canary>> canary_;               // null: none running
   mutable std::vector<std::weak_ptr<const LoadedPlugin>> retired_;  // replaced, maybe draining
   mutable std::mutex retired_mutex_;
   OnOperation on_operation_;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <switchboard/http_types.hpp>
@@ -53,6 +54,10 @@ struct RequestContext {
   TraceContext trace = {};
   // The log context of this request (request id, transaction GUID, trace id).
   logging::Context log_context() const { return {request_id, transaction_guid, trace.trace_id}; }
+  // Where the text of the request's LLM calls goes as it arrives; unset: nowhere. A route
+  // that streams its answer (chat with "stream": true) sets it: the host's LLM client then
+  // streams the calls a framework makes whole, piece by piece.
+  mutable std::function<void(std::string_view)> on_answer_text = {};
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -33,10 +33,13 @@ class Router {
  public:
   void add(std::string method, std::string_view pattern, RouteHandler handler,
            RouteThread thread = RouteThread::reactor);
-  void add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler);
+  // `in_process`: the same route answered whole, for callers inside the server (the MCP
+  // tools); without it they find no handler for the route.
+  void add_async(std::string method, std::string_view pattern, AsyncRouteHandler handler,
+                 RouteHandler in_process = nullptr);
 
   struct Match {
-    const RouteHandler* handler = nullptr;  // null: no route (or an asynchronous one)
+    const RouteHandler* handler = nullptr;  // null: no route (or an asynchronous one with no in-process form)
     const AsyncRouteHandler* async_handler = nullptr;
     std::string_view pattern;  // the matched route's pattern, for metrics
     RouteThread thread = RouteThread::reactor;

@@ -8,6 +8,8 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/audit_events.hpp>
 
+#include "../canary_monitor.hpp"
+#include "../cluster/plugin_sync.hpp"
 #include "../plugin_check.hpp"
 #include "common.hpp"
 #include "routes.hpp"
@@ -29,7 +31,7 @@ std::string iso_time(std::chrono::system_clock::time_point when) {
   return text;
 }
 
-nlohmann::json describe(const LoadedPlugin& p, bool current) {
+nlohmann::json describe(const LoadedPlugin& p, const char* state) {
   return {{"name", p.name},
           {"kind", plugin::to_string(p.kind)},
           {"version", p.version},
@@ -40,7 +42,7 @@ nlohmann::json describe(const LoadedPlugin& p, bool current) {
           {"private_copy", p.private_copy.string()},
           {"loaded_at", iso_time(p.loaded_at)},
           {"generation", p.generation},
-          {"state", current ? "active" : "draining"},
+          {"state", state},
           {"in_flight", p.in_flight.load()}};
 }
 
@@ -108,6 +110,29 @@ tl::expected<std::optional<nlohmann::json>, HttpResponse> optional_config(const 
   return body["config"];
 }
 
+// The body of a reload or a canary: an optional "file" and "config" (absent: the current
+// version's), and the rest of it.
+struct VersionBody {
+  nlohmann::json body;
+  std::optional<std::string> file;
+  std::optional<nlohmann::json> config;
+};
+
+tl::expected<VersionBody, HttpResponse> version_body(const RequestContext& context) {
+  auto body = json_object_body(context, /*empty_ok=*/true);
+  if (!body) return tl::unexpected(body.error());
+  auto file = optional_text(context, *body, "file");
+  if (!file) return tl::unexpected(file.error());
+  auto config = optional_config(context, *body);
+  if (!config) return tl::unexpected(config.error());
+  return VersionBody{std::move(*body), std::move(*file), std::move(*config)};
+}
+
+// A change made here, for the other instances (cluster.plugin_sync); absent parts null.
+void share_change(App& app, nlohmann::json change) {
+  if (auto* sync = app.plugin_sync()) sync->publish(std::move(change));
+}
+
 }  // namespace
 
 // Logs an admin action and, with a store, writes its audit event before the action is
@@ -137,7 +162,9 @@ void record_admin_action(App& app, const RequestContext& context, const std::str
 void add_admin_routes(Router& router, App& app) {
   router.add("GET", "/admin/plugins", [&app](const RequestContext&, const PathParams&) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& version : app.registry().versions()) list.push_back(describe(*version.plugin, version.current));
+    for (const auto& version : app.registry().versions()) {
+      list.push_back(describe(*version.plugin, version.canary ? "canary" : (version.current ? "active" : "draining")));
+    }
     return json_response(200, {{"plugins", list}});
   });
 
@@ -156,7 +183,11 @@ void add_admin_routes(Router& router, App& app) {
         if (!loaded) return failure(context, "load", name->value_or(*file), loaded.error());
         record_admin_action(app, context, "plugin.load", (*loaded)->name,
                             {{"version", (*loaded)->version}, {"file", *file}});
-        return json_response(201, describe(**loaded, true));
+        share_change(app, {{"action", "load"},
+                           {"name", (*loaded)->name},
+                           {"file", *file},
+                           {"config", config->value_or(nlohmann::json())}});
+        return json_response(201, describe(**loaded, "active"));
       },
       RouteThread::worker);
 
@@ -198,15 +229,12 @@ void add_admin_routes(Router& router, App& app) {
       "POST", "/admin/plugins/{name}/reload",
       [&app](const RequestContext& context, const PathParams& params) {
         const std::string& name = params.find("name")->second;
-        auto body = json_object_body(context, /*empty_ok=*/true);
-        if (!body) return body.error();
-        auto file = optional_text(context, *body, "file");
-        if (!file) return file.error();
-        auto config = optional_config(context, *body);
-        if (!config) return config.error();
+        auto asked = version_body(context);
+        if (!asked) return asked.error();
+        const auto& [body, file, config] = *asked;
         auto previous = context.plugins->find(name);
         const auto started = std::chrono::steady_clock::now();
-        auto reloaded = app.registry().reload(name, *file, *config);
+        auto reloaded = app.registry().reload(name, file, config);
         const double took_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         if (!reloaded) return failure(context, "reload", name, reloaded.error());
@@ -214,7 +242,11 @@ void add_admin_routes(Router& router, App& app) {
                             {{"version", (*reloaded)->version},
                              {"previous_version", previous ? previous->version : ""},
                              {"reload_ms", took_ms}});
-        auto out = describe(**reloaded, true);
+        share_change(app, {{"action", "reload"},
+                           {"name", name},
+                           {"file", file ? nlohmann::json(*file) : nlohmann::json()},
+                           {"config", config.value_or(nlohmann::json())}});
+        auto out = describe(**reloaded, "active");
         out["previous_version"] = previous ? previous->version : "";
         out["reload_ms"] = took_ms;
         return json_response(200, out);
@@ -228,9 +260,60 @@ void add_admin_routes(Router& router, App& app) {
         auto removed = app.registry().unload(name);
         if (!removed) return failure(context, "unload", name, removed.error());
         record_admin_action(app, context, "plugin.unload", name, nlohmann::json::object());
+        share_change(app, {{"action", "unload"}, {"name", name}});
         return json_response(200, {{"unloaded", name}});
       },
       RouteThread::worker);
+
+  // Canary releases (PluginRegistry::start_canary, CanaryMonitor): start beside the current
+  // version with a share of new requests, read how it fares, promote or abort by hand; the
+  // monitor rolls it back when it fails its policy. Per instance: not shared with others.
+  router.add(
+      "POST", "/admin/plugins/{name}/canary",
+      [&app](const RequestContext& context, const PathParams& params) {
+        const std::string& name = params.find("name")->second;
+        auto asked = version_body(context);
+        if (!asked) return asked.error();
+        nlohmann::json details = nlohmann::json::array();
+        const auto policy = canary_policy_from(asked->body, details);
+        if (!details.empty())
+          return error_response(422, "VALIDATION_ERROR", "invalid canary policy", context.request_id, details);
+        auto started = app.registry().start_canary(name, asked->file, asked->config, policy.share);
+        if (!started) return failure(context, "canary", name, started.error());
+        app.canary_monitor().start(name, policy);
+        app.canary_monitor().count_event(name, "start");
+        record_admin_action(app, context, "plugin.canary.start", name,
+                            {{"version", (*started)->version}, {"share", policy.share}});
+        auto out = describe(**started, "canary");
+        out["policy"] = app.canary_monitor().status();
+        return json_response(201, out);
+      },
+      RouteThread::worker);
+
+  router.add("GET", "/admin/plugins/{name}/canary", [&app](const RequestContext& context, const PathParams& params) {
+    const std::string& name = params.find("name")->second;
+    auto running = app.registry().canary();
+    auto status = app.canary_monitor().status();
+    if (!running || running->plugin->name != name || status.is_null())
+      return error_response(404, "NOT_FOUND", "no canary of \"" + name + "\" is running", context.request_id);
+    status["version"] = running->plugin->version;
+    return json_response(200, status);
+  });
+
+  for (const char* step : {"promote", "abort"}) {
+    router.add(
+        "POST", std::string("/admin/plugins/{name}/canary/") + step,
+        [&app, step = std::string(step)](const RequestContext& context, const PathParams& params) {
+          const std::string& name = params.find("name")->second;
+          auto done = step == "promote" ? app.registry().promote_canary(name) : app.registry().abort_canary(name);
+          if (!done) return failure(context, "canary " + step, name, done.error());
+          app.canary_monitor().stop();
+          app.canary_monitor().count_event(name, step.c_str());
+          record_admin_action(app, context, "plugin.canary." + step, name, {{"version", (*done)->version}});
+          return json_response(200, describe(**done, step == "promote" ? "active" : "draining"));
+        },
+        RouteThread::worker);
+  }
 }
 
 }  // namespace switchboard

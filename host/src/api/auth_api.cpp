@@ -11,8 +11,10 @@
 #include <switchboard/error_response.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/api_keys.hpp>
+#include <switchboard/storage/usage_ledger.hpp>
 
 #include "../digest.hpp"
+#include "../ledger_writer.hpp"
 #include "common.hpp"
 #include "routes.hpp"
 
@@ -115,8 +117,20 @@ void add_auth_routes(Router& router, App& app) {
       "GET", "/admin/keys",
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);
+        // What each key spent this UTC day and month, as its budgets count it: the ledger,
+        // with what this instance priced so far written to it first.
+        if (app.ledger_writer()) app.ledger_writer()->flush();
+        storage::UsageLedger ledger(*app.database());
+        const std::string now = storage::utc_now();  // 2026-11-23T13:04:05.000000Z
+        const std::string day_start = now.substr(0, 10) + "T00:00:00.000000Z";
+        const std::string month_start = now.substr(0, 7) + "-01T00:00:00.000000Z";
         json list = json::array();
-        for (const auto& key : storage::ApiKeyRepository(*app.database()).list()) list.push_back(key_json(key));
+        for (const auto& key : storage::ApiKeyRepository(*app.database()).list()) {
+          auto out = key_json(key);
+          out["spent_today_usd"] = usd(ledger.spent_by_key(key.id, day_start));
+          out["spent_this_month_usd"] = usd(ledger.spent_by_key(key.id, month_start));
+          list.push_back(std::move(out));
+        }
         return json_response(200, {{"keys", list}});
       },
       RouteThread::worker);

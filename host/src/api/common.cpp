@@ -2,11 +2,14 @@
 
 #include <re2/re2.h>
 
+#include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
 #include <switchboard/plugin/middleware.hpp>
 #include <switchboard/plugin_registry.hpp>
+#include <switchboard/reply.hpp>
 #include <switchboard/request_context.hpp>
+#include <switchboard/worker_pool.hpp>
 
 namespace switchboard {
 
@@ -108,6 +111,42 @@ nlohmann::json task_totals_json(const RequestContext& context, const plugin::Tas
            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()},
           {"request_id", context.request_id},
           {"transaction_guid", context.transaction_guid}};
+}
+
+void run_on_worker(App& app, const RequestContext& context, const std::shared_ptr<Reply>& reply,
+                   std::function<void()> job) {
+  auto scoped = [&context, job = std::move(job)] {
+    logging::ScopedContext log_scope(context.log_context());
+    CurrentRequestScope request_scope(context);
+    job();
+  };
+  if (!app.workers().try_submit(std::move(scoped))) {
+    auto busy = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", context.request_id);
+    busy.set_header("Retry-After", "1");
+    reply->send(std::move(busy));
+  }
+}
+
+void start_event_stream(Reply& reply) {
+  reply.start_stream(
+      200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+}
+
+bool send_event(Reply& reply, std::string_view event, const nlohmann::json& data) {
+  return reply.write("event: " + std::string(event) +
+                     "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n");
+}
+
+void end_event_stream(Reply& reply) {
+  reply.write("data: [DONE]\n\n");
+  reply.end_stream();
+}
+
+nlohmann::json error_event(const HttpResponse& error) {
+  auto body = nlohmann::json::parse(error.body, nullptr, false);
+  if (!body.is_object()) body = nlohmann::json::object();
+  body["status"] = error.status;
+  return body;
 }
 
 }  // namespace switchboard

@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +21,8 @@
 
 namespace switchboard {
 
+class App;
+class Reply;
 struct RequestContext;
 struct LoadedPlugin;
 
@@ -69,5 +74,20 @@ tl::expected<plugin::TaskResult, HttpResponse> run_framework_task(const RequestC
 // since `started`, and the request's ids.
 nlohmann::json task_totals_json(const RequestContext& context, const plugin::TaskResult& result,
                                 std::chrono::steady_clock::time_point started);
+
+// For an asynchronous route: runs `job` on the worker pool, the request's log context and
+// plugin snapshot in scope; with every worker busy, answers 503 SERVER_BUSY (Retry-After: 1).
+// The reply owns the request (and so `context`) until it is answered.
+void run_on_worker(App& app, const RequestContext& context, const std::shared_ptr<Reply>& reply,
+                   std::function<void()> job);
+
+// Server-sent events: start_event_stream sends the headers, send_event one `event:` with its
+// JSON `data:`, end_event_stream `data: [DONE]` and the end. send_event is false once the
+// client has gone.
+void start_event_stream(Reply& reply);
+bool send_event(Reply& reply, std::string_view event, const nlohmann::json& data);
+void end_event_stream(Reply& reply);
+// An error answer as a stream's `error` event: its JSON body, with its status added.
+nlohmann::json error_event(const HttpResponse& error);
 
 }  // namespace switchboard

@@ -8,11 +8,7 @@
 #include "docs_api.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
@@ -21,9 +17,9 @@
 #include <switchboard/request_context.hpp>
 #include <switchboard/router.hpp>
 
-#include "../digest.hpp"
 #include "../yaml_json.hpp"
 #include "routes.hpp"
+#include "static_content.hpp"
 
 namespace switchboard {
 namespace {
@@ -42,76 +38,12 @@ constexpr DocsAsset kAssets[] = {
 constexpr const char* kPagePolicy =
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-// A body and its ETag, made once.
-struct Content {
-  std::string body;
-  std::string etag;
-};
-
-std::shared_ptr<const Content> content_of(std::string body) {
-  std::string etag = "\"" + sha256_hex(body).substr(0, 32) + "\"";
-  return std::make_shared<const Content>(Content{std::move(body), std::move(etag)});
+HttpResponse docs_unavailable(const RequestContext& context, const std::filesystem::path& dir) {
+  return error_response(503, "DOCS_UNAVAILABLE",
+                        "Swagger UI's files are not in " + dir.string() +
+                            ": run `npm ci` in host/docs-ui (tools/dev run does), or set paths.docs_ui_dir",
+                        context.request_id);
 }
-
-// If-None-Match: a list of tags (weak ones too, W/"…"), or *.
-bool not_modified(const RequestContext& context, const std::string& etag) {
-  const auto header = context.request.header("If-None-Match");
-  if (!header) return false;
-  std::stringstream list(*header);
-  std::string tag;
-  while (std::getline(list, tag, ',')) {
-    tag.erase(0, tag.find_first_not_of(" \t"));
-    tag.erase(tag.find_last_not_of(" \t") + 1);
-    if (tag.starts_with("W/")) tag.erase(0, 2);
-    if (tag == etag || tag == "*") return true;
-  }
-  return false;
-}
-
-HttpResponse content_response(const RequestContext& context, const Content& content, std::string_view content_type,
-                              const char* cache_control) {
-  HttpResponse response;
-  // A 304 carries the type too: caches may update the stored headers from it.
-  response.content_type = std::string(content_type);
-  response.set_header("ETag", content.etag);
-  response.set_header("Cache-Control", cache_control);
-  if (not_modified(context, content.etag)) {
-    response.status = 304;
-  } else {
-    response.body = content.body;
-  }
-  return response;
-}
-
-// Swagger UI's files, each read once it is there: they change only with an npm install, and
-// one still missing is looked for again on the next request.
-class PackageFiles {
- public:
-  explicit PackageFiles(std::filesystem::path dir) : dir_(std::move(dir)) {}
-
-  std::shared_ptr<const Content> get(std::string_view name) {
-    std::lock_guard lock(mutex_);
-    auto& slot = files_[std::string(name)];
-    if (!slot) {
-      std::ifstream in(dir_ / std::string(name), std::ios::binary);
-      std::ostringstream bytes;
-      if (in && bytes << in.rdbuf()) slot = content_of(std::move(bytes).str());
-    }
-    return slot;
-  }
-
-  HttpResponse unavailable(const RequestContext& context) const {
-    return error_response(503, "DOCS_UNAVAILABLE",
-                          "Swagger UI's files are not in " + dir_.string() +
-                              ": run `npm ci` in host/docs-ui (tools/dev run does), or set paths.docs_ui_dir",
-                          context.request_id);
-  }
-
- private:
-  const std::filesystem::path dir_;
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const Content>, std::less<>> files_;
-};
 
 }  // namespace
 
@@ -130,28 +62,28 @@ std::optional<DocsAsset> find_docs_asset(std::string_view name) {
 
 void add_docs_routes(Router& router, App& app) {
   // Made at start-up: a document that does not parse fails the unit tests, never a request.
-  auto document = content_of(openapi_document().dump());
+  auto document = make_static_content(openapi_document().dump());
   router.add("GET", "/openapi.json", [document](const RequestContext& context, const PathParams&) {
-    return content_response(context, *document, "application/json", "public, max-age=60");
+    return static_content_response(context, *document, "application/json", "public, max-age=60");
   });
 
-  auto files = std::make_shared<PackageFiles>(app.paths().docs_ui_dir);
-  auto page = content_of(std::string(embedded_docs_page()));
+  auto files = std::make_shared<StaticFolder>(app.paths().docs_ui_dir);
+  auto page = make_static_content(std::string(embedded_docs_page()));
   // On workers: the first request for a file reads it from disk.
   router.add(
       "GET", "/docs",
       [files, page](const RequestContext& context, const PathParams&) {
         // Without Swagger UI's files the page would be blank: say what is missing instead.
         for (const auto& asset : kAssets) {
-          if (asset.from_package && !files->get(asset.name)) return files->unavailable(context);
+          if (asset.from_package && !files->get(asset.name)) return docs_unavailable(context, files->dir());
         }
-        auto response = content_response(context, *page, "text/html; charset=utf-8", "no-cache");
+        auto response = static_content_response(context, *page, "text/html; charset=utf-8", "no-cache");
         response.set_header("Content-Security-Policy", kPagePolicy);
         return response;
       },
       RouteThread::worker);
 
-  auto script = content_of(std::string(embedded_docs_script()));
+  auto script = make_static_content(std::string(embedded_docs_script()));
   router.add(
       "GET", "/docs/{asset}",
       [files, script](const RequestContext& context, const PathParams& params) {
@@ -160,8 +92,8 @@ void add_docs_routes(Router& router, App& app) {
         if (!asset)
           return error_response(404, "NOT_FOUND", "no documentation file \"" + name + "\"", context.request_id);
         const auto content = asset->from_package ? files->get(asset->name) : script;
-        if (!content) return files->unavailable(context);
-        return content_response(context, *content, asset->content_type, "public, max-age=3600");
+        if (!content) return docs_unavailable(context, files->dir());
+        return static_content_response(context, *content, asset->content_type, "public, max-age=3600");
       },
       RouteThread::worker);
 }

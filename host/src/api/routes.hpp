@@ -34,7 +34,8 @@ void add_text_processing_routes(Router& router, App& app);
 void add_registry_routes(Router& router, App& app);  // schemas and templates
 void add_logs_routes(Router& router, App& app);
 void add_migration_routes(Router& router, App& app);
-void add_docs_routes(Router& router, App& app);  // /openapi.json and /docs
+void add_docs_routes(Router& router, App& app);     // /openapi.json and /docs
+void add_console_routes(Router& router, App& app);  // the web console at /
 
 // Logs an admin action and, with a store, writes its audit event before the action is
 // acknowledged (a store failure is logged; the action has happened and is answered).

@@ -207,6 +207,19 @@ void add_story_routes(Router& router, App& app) {
       RouteThread::worker);
 
   router.add(
+      "DELETE", "/api/stories/{id}",
+      [&app](const RequestContext& context, const PathParams& params) {
+        if (!app.database()) return no_store(context);
+        const std::string& text = params.find("id")->second;
+        const auto id = path_id(text);
+        if (!id || !storage::StoryRepository(*app.database()).remove(*id)) {
+          return error_response(404, "NOT_FOUND", "no story " + text, context.request_id);
+        }
+        return json_response(200, {{"message", "Story deleted successfully"}, {"story_id", *id}});
+      },
+      RouteThread::worker);
+
+  router.add(
       "DELETE", "/api/stories",
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);

@@ -51,24 +51,12 @@ tl::expected<json, HttpResponse> all_workflows(const RequestContext& context) {
 // The same run as server-sent events: `node` events as the graph's nodes finish, then
 // `result` (the whole answer) or `error` (the error body), then `data: [DONE]`.
 void stream_workflow(const RequestContext& context, const std::string& name, const json& body, Reply& reply) {
-  auto send = [&reply](const char* event, const json& data) {
-    return reply.write(std::string("event: ") + event +
-                       "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
-  };
-  reply.start_stream(
-      200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
-  context.on_event = [&send](const json& event) { send(event.value("type", "event").c_str(), event); };
+  start_event_stream(reply);
+  context.on_event = [&reply](const json& event) { send_event(reply, event.value("type", "event"), event); };
   auto answer = run_workflow(context, name, body);
   context.on_event = nullptr;
-  if (answer) {
-    send("result", *answer);
-  } else {
-    auto error = json::parse(answer.error().body, nullptr, false);
-    if (error.is_object()) error["status"] = answer.error().status;
-    send("error", error);
-  }
-  reply.write("data: [DONE]\n\n");
-  reply.end_stream();
+  send_event(reply, answer ? "result" : "error", answer ? *answer : error_event(answer.error()));
+  end_event_stream(reply);
 }
 
 }  // namespace
@@ -110,39 +98,32 @@ void add_workflow_routes(Router& router, App& app) {
       RouteThread::worker);
 
   // Asynchronous so that it can stream: the run itself goes to the worker pool either way.
-  router.add_async(
-      "POST", "/api/workflows/{name}",
-      [&app](const RequestContext& context, const PathParams& params, std::shared_ptr<Reply> reply) {
-        auto body = json_object_body(context);
-        if (!body) return reply->send(body.error());
-        json details = json::array();
-        if (body->contains("input") && !(*body)["input"].is_object()) {
-          details.push_back({{"field", "input"}, {"message", "must be an object"}});
-        }
-        if (body->contains("run_id") && !(*body)["run_id"].is_string()) {
-          details.push_back({{"field", "run_id"}, {"message", "must be text"}});
-        }
-        if (body->contains("stream") && !(*body)["stream"].is_boolean()) {
-          details.push_back({{"field", "stream"}, {"message", "must be true or false"}});
-        }
-        if (!details.empty()) {
-          return reply->send(
-              error_response(422, "VALIDATION_ERROR", "invalid workflow request", context.request_id, details));
-        }
-        // The reply owns the request (and so `context`) until it is answered.
-        auto job = [&context, reply, name = params.find("name")->second, body = std::move(*body)] {
-          logging::ScopedContext log_scope(context.log_context());
-          CurrentRequestScope request_scope(context);
-          if (body.value("stream", false)) return stream_workflow(context, name, body, *reply);
-          auto answer = run_workflow(context, name, body);
-          reply->send(answer ? json_response(200, *answer) : answer.error());
-        };
-        if (!app.workers().try_submit(std::move(job))) {
-          auto busy = error_response(503, "SERVER_BUSY", "all workers are busy; retry shortly", context.request_id);
-          busy.set_header("Retry-After", "1");
-          reply->send(std::move(busy));
-        }
-      });
+  router.add_async("POST", "/api/workflows/{name}",
+                   [&app](const RequestContext& context, const PathParams& params, std::shared_ptr<Reply> reply) {
+                     auto body = json_object_body(context);
+                     if (!body) return reply->send(body.error());
+                     json details = json::array();
+                     if (body->contains("input") && !(*body)["input"].is_object()) {
+                       details.push_back({{"field", "input"}, {"message", "must be an object"}});
+                     }
+                     if (body->contains("run_id") && !(*body)["run_id"].is_string()) {
+                       details.push_back({{"field", "run_id"}, {"message", "must be text"}});
+                     }
+                     if (body->contains("stream") && !(*body)["stream"].is_boolean()) {
+                       details.push_back({{"field", "stream"}, {"message", "must be true or false"}});
+                     }
+                     if (!details.empty()) {
+                       return reply->send(error_response(422, "VALIDATION_ERROR", "invalid workflow request",
+                                                         context.request_id, details));
+                     }
+                     run_on_worker(app, context, reply,
+                                   [&context, reply, name = params.find("name")->second, body = std::move(*body)] {
+                                     if (body.value("stream", false))
+                                       return stream_workflow(context, name, body, *reply);
+                                     auto answer = run_workflow(context, name, body);
+                                     reply->send(answer ? json_response(200, *answer) : answer.error());
+                                   });
+                   });
 }
 
 }  // namespace switchboard

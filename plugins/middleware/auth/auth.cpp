@@ -9,8 +9,9 @@
 // /internal/ are guarded by the host's admin token instead. Every success and failure is an
 // audit event (`auth.success`, `auth.failure`) — never with the credential. Configuration:
 //   public_paths:   paths that need no credential: exact, or a prefix ending in `*` (default
-//                   [/health, /health/ready, /openapi.json, /docs, /docs/*]: the API's own
-//                   documentation says nothing a caller could not send it anyway)
+//                   [/health, /health/ready, /openapi.json, /docs, /docs/*, /, /assets/*]: the
+//                   API's own documentation and the web console's files say nothing a caller
+//                   could not send it anyway; the console's calls carry the user's credential)
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
 #include <openssl/evp.h>
 
@@ -62,7 +63,7 @@ MiddlewareReply refuse(int status, std::string code, std::string message) {
 class Auth final : public Middleware {
  public:
   Auth(const nlohmann::json& config, HostServices& host) : host_(host) {
-    public_paths_ = {"/health", "/health/ready", "/openapi.json", "/docs", "/docs/*"};
+    public_paths_ = {"/health", "/health/ready", "/openapi.json", "/docs", "/docs/*", "/", "/assets/*"};
     if (config.contains("public_paths")) {
       if (!config["public_paths"].is_array()) throw std::invalid_argument("public_paths must be a list of paths");
       public_paths_.clear();
