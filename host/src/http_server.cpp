@@ -27,6 +27,7 @@
 #include <switchboard/request_id.hpp>
 
 #include "pistache_headers.hpp"
+#include "pistache_request_parser.hpp"
 
 namespace switchboard {
 namespace {
@@ -553,6 +554,11 @@ class Handler final : public Http::Handler {
       send_now(response);
       state_->in_flight.fetch_sub(1);
     });
+  }
+
+  // In place of Pistache's own parser, one without its chunked-body hang (see the header).
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    peer->putData(ParserData, make_request_parser(getMaxRequestSize()));
   }
 
   void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
