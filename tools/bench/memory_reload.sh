@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory and hot reload under load, over the nginx mock upstream (gateway_setup.sh):
 #   memory — Switchboard's RSS idle, during a 64-connection load, and 2 s after it; then its
-#            growth over 1 000 000 gateway requests (RSS after the first 100 000 against
-#            after the millionth: a leak shows as growth that keeps going);
+#            growth over 1 000 000 gateway requests, read at 100 000, 250 000, 500 000,
+#            750 000 and 1 000 000 (a leak shows as growth that keeps its pace; a heap that
+#            settles, as growth that slows);
 #   reload — req/s and failed requests at 32 connections for a run while the provider plugin
 #            is reloaded every second through the admin API, against a run without reloads
 #            (the baseline, in the same process).
@@ -16,6 +17,7 @@ source tools/bench/gateway_setup.sh
 mkdir -p "$OUT"
 
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SB_PID/status"; }
+anon_mb() { awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$SB_PID/status"; }  # heap and stacks, no files
 TOKEN=$(cat "$WORK/data/admin.token")
 
 idle=$(rss_mb)
@@ -30,15 +32,19 @@ done
 sleep 2
 after=$(rss_mb)
 
-# 1 000 000 requests in runs of a few seconds, RSS read after each.
-total=0 rss_100k="" rss_1m=""
+# 1 000 000 requests in runs of a few seconds, RSS read after each; kept at each milestone.
+total=0 milestones=(100000 250000 500000 750000 1000000) next=0
+declare -A RSS_AT
 while [ "$total" -lt 1000000 ]; do
   out=$(wrk -t2 -c64 -d5s -s "$WORK/whole.lua" "http://127.0.0.1:$SB/v1/chat/completions")
   total=$((total + $(echo "$out" | awk '/requests in/ {print $1}')))
-  [ -z "$rss_100k" ] && [ "$total" -ge 100000 ] && rss_100k=$(rss_mb)
+  while [ $next -lt ${#milestones[@]} ] && [ "$total" -ge "${milestones[$next]}" ]; do
+    RSS_AT[${milestones[$next]}]="$(rss_mb) | $(anon_mb)"
+    next=$((next + 1))
+  done
   echo "bench: $total requests, RSS $(rss_mb) MB" >&2
 done
-rss_1m=$(rss_mb)
+rss_100k=${RSS_AT[100000]%% *} rss_1m=${RSS_AT[1000000]%% *}
 
 reload_run() {  # reload_run WITH_RELOADS → "rps failures reloads"
   local reloads=0 loop_pid="" out
@@ -60,13 +66,12 @@ read -r base_rps base_fail _ < <(reload_run no)
 read -r reload_rps reload_fail reloads < <(reload_run yes)
 
 {
-  echo "| memory | RSS MB |"
-  echo "| --- | ---: |"
-  echo "| idle, after start | $idle |"
-  echo "| peak during 64-connection load | $peak |"
-  echo "| 2 s after the load | $after |"
-  echo "| after 100 000 requests | $rss_100k |"
-  echo "| after $total requests | $rss_1m |"
+  echo "| memory | RSS MB | of it anonymous (heap, stacks) |"
+  echo "| --- | ---: | ---: |"
+  echo "| idle, after start | $idle | |"
+  echo "| peak during 64-connection load | $peak | |"
+  echo "| 2 s after the load | $after | |"
+  for m in "${milestones[@]}"; do echo "| after $m requests | ${RSS_AT[$m]} |"; done
   echo
   awk -v a="$rss_100k" -v b="$rss_1m" 'BEGIN { printf "Growth from 100 000 to 1 000 000 requests: %.1f MB.\n", b - a }'
   echo
