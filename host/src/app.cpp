@@ -158,6 +158,8 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
         auto aborted = registry_->abort_canary(plugin);
         if (!aborted) return;  // promoted or aborted by hand meanwhile
         canary_monitor_->count_event(plugin, "rollback");
+        // The other instances abort theirs too: one instance's evidence is enough to stop.
+        if (plugin_sync_) plugin_sync_->publish({{"action", "canary.abort"}, {"name", plugin}, {"reason", reason}});
         log().warn("canary rolled back", {{"plugin", plugin}, {"version", (*aborted)->version}, {"reason", reason}});
         storage::AuditEvent event;
         event.action = "plugin.canary.rollback";
@@ -253,6 +255,25 @@ void App::start_plugin_sync() {
         } else if (action == "unload") {
           auto removed = registry_->unload(name);
           if (!removed) error = removed.error().message;
+        } else if (action == "canary.start") {
+          nlohmann::json details = nlohmann::json::array();
+          const auto policy = canary_policy_from(change.value("policy", nlohmann::json::object()), details);
+          if (!details.empty()) {
+            error = "invalid canary policy: " + details.dump();
+          } else if (auto started = registry_->start_canary(name, file, plugin_config, policy.share); started) {
+            canary_monitor_->start(name, policy);
+            canary_monitor_->count_event(name, "start");
+          } else {
+            error = started.error().message;
+          }
+        } else if (action == "canary.promote" || action == "canary.abort") {
+          auto done = action == "canary.promote" ? registry_->promote_canary(name) : registry_->abort_canary(name);
+          if (done) {
+            canary_monitor_->stop();
+            canary_monitor_->count_event(name, action == "canary.promote" ? "promote" : "abort");
+          } else {
+            error = done.error().message;
+          }
         } else {
           return;
         }
@@ -270,6 +291,7 @@ void App::start_plugin_sync() {
         event.actor = "cluster:" + origin;
         event.target = name;
         event.details = {{"instance", plugin_sync_ ? plugin_sync_->instance_id() : ""}};
+        if (change.contains("reason")) event.details["reason"] = change["reason"];  // a rollback elsewhere
         audit_->record(std::move(event));
       });
 }

@@ -1,8 +1,8 @@
 // Two instances on one PostgreSQL and one Redis, behind nginx with config/deploy/nginx.conf:
 // traffic through nginx reaches both and streams; a conversation started on one continues on
 // the other; jobs submitted to one run exactly once between them; a chat allowance is shared;
-// a plugin reload made on one instance is made on the other (cluster.plugin_sync); a key's
-// budget holds across both.
+// a plugin reload made on one instance is made on the other (cluster.plugin_sync), and so is
+// a canary, whose rollback on one instance ends it on both; a key's budget holds across both.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -235,6 +236,57 @@ TEST_F(ScaleOut, APluginReloadOnOneInstanceIsMadeOnTheOther) {
   EXPECT_TRUE(events[0]["actor"].get<std::string>().starts_with("cluster:")) << events.dump();
   // And the chain still answers on both.
   EXPECT_EQ(two.post("/api/langchain", R"({"primary_character": "A", "secondary_character": "B"})").status, 200);
+}
+
+TEST_F(ScaleOut, ACanaryRunsOnBothAndARollbackOnOneEndsItOnBoth) {
+  HttpClient one(first_->base_url()), two(second_->base_url());
+  auto running = [](HttpClient& client, const ServerProcess& server) {
+    return client.get("/admin/plugins/mock/canary", {admin(server)}).status == 200;
+  };
+  auto eventually = [](const std::function<bool()>& condition) {
+    for (int i = 0; i < 100 && !condition(); ++i) std::this_thread::sleep_for(50ms);
+    return condition();
+  };
+  auto newest_event = [](HttpClient& client, const ServerProcess& server) {
+    return client.get("/internal/audit?action=plugin.canary.", {admin(server)}).json()["events"][0];
+  };
+
+  // A good version started and promoted on the first: the second runs it, then promotes it.
+  auto started =
+      one.post("/admin/plugins/mock/canary", R"({"config": {"chunk_delay_ms": 5}, "share": 0.5})", {admin(*first_)});
+  ASSERT_EQ(started.status, 201) << started.body;
+  EXPECT_TRUE(eventually([&] { return running(two, *second_); })) << second_->log();
+  ASSERT_EQ(one.post("/admin/plugins/mock/canary/promote", "{}", {admin(*first_)}).status, 200);
+  EXPECT_TRUE(eventually([&] { return !running(two, *second_); }));
+  auto promoted = newest_event(two, *second_);
+  EXPECT_EQ(promoted["action"], "plugin.canary.promote") << promoted.dump();
+  EXPECT_TRUE(promoted["actor"].get<std::string>().starts_with("cluster:")) << promoted.dump();
+
+  // A failing version started on the first, judged on the second's traffic alone: rolled back
+  // there, and so gone from the first too, which served none of it.
+  started = one.post("/admin/plugins/mock/canary",
+                     R"({"config": {"failure_rate": 1.0}, "share": 0.5, "min_requests": 3, "max_error_rate": 0.2})",
+                     {admin(*first_)});
+  ASSERT_EQ(started.status, 201) << started.body;
+  ASSERT_TRUE(eventually([&] { return running(two, *second_); })) << second_->log();
+  for (int i = 0; i < 200 && running(two, *second_); ++i) {
+    two.post(
+        "/v1/chat/completions",
+        json({{"model", "mock/mock-1"}, {"messages", {{{"role", "user"}, {"content", "call " + std::to_string(i)}}}}})
+            .dump());
+  }
+  ASSERT_FALSE(running(two, *second_)) << "the second instance did not roll the canary back";
+  EXPECT_EQ(newest_event(two, *second_)["action"], "plugin.canary.rollback");
+  EXPECT_TRUE(eventually([&] { return !running(one, *first_); })) << first_->log();
+  const auto aborted = newest_event(one, *first_);
+  EXPECT_EQ(aborted["action"], "plugin.canary.abort") << aborted.dump();
+  EXPECT_TRUE(aborted["actor"].get<std::string>().starts_with("cluster:")) << aborted.dump();
+  EXPECT_EQ(aborted["details"]["reason"]["reason"], "error_rate") << aborted.dump();
+  // Both serve the promoted version again.
+  for (auto* client : {&one, &two}) {
+    EXPECT_EQ(client->post("/api/semantic-kernel", R"({"primary_character": "A", "secondary_character": "B"})").status,
+              200);
+  }
 }
 
 // A key with a daily budget spending on both instances at once: the shared counters stop it

@@ -1,4 +1,5 @@
 // The admin API for plugins. The admin token is checked by App::handle for all /admin/.
+#include <algorithm>
 #include <chrono>
 
 #include <switchboard/app.hpp>
@@ -160,10 +161,16 @@ void record_admin_action(App& app, const RequestContext& context, const std::str
 }
 
 void add_admin_routes(Router& router, App& app) {
-  router.add("GET", "/admin/plugins", [&app](const RequestContext&, const PathParams&) {
+  router.add("GET", "/admin/plugins", [&app](const RequestContext& context, const PathParams&) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& version : app.registry().versions()) {
-      list.push_back(describe(*version.plugin, version.canary ? "canary" : (version.current ? "active" : "draining")));
+      auto entry = describe(*version.plugin, version.canary ? "canary" : (version.current ? "active" : "draining"));
+      // This request holds its own snapshot of the plugins: count only the others.
+      const auto& own = context.plugins->plugins;
+      if (std::find(own.begin(), own.end(), version.plugin) != own.end()) {
+        entry["in_flight"] = entry["in_flight"].get<std::int64_t>() - 1;
+      }
+      list.push_back(std::move(entry));
     }
     return json_response(200, {{"plugins", list}});
   });
@@ -267,7 +274,9 @@ void add_admin_routes(Router& router, App& app) {
 
   // Canary releases (PluginRegistry::start_canary, CanaryMonitor): start beside the current
   // version with a share of new requests, read how it fares, promote or abort by hand; the
-  // monitor rolls it back when it fails its policy. Per instance: not shared with others.
+  // monitor rolls it back when it fails its policy. With cluster.plugin_sync every step is
+  // made on the other instances too; each judges its own share of traffic, and a rollback on
+  // any one aborts the canary everywhere (App).
   router.add(
       "POST", "/admin/plugins/{name}/canary",
       [&app](const RequestContext& context, const PathParams& params) {
@@ -284,6 +293,11 @@ void add_admin_routes(Router& router, App& app) {
         app.canary_monitor().count_event(name, "start");
         record_admin_action(app, context, "plugin.canary.start", name,
                             {{"version", (*started)->version}, {"share", policy.share}});
+        share_change(app, {{"action", "canary.start"},
+                           {"name", name},
+                           {"file", asked->file ? nlohmann::json(*asked->file) : nlohmann::json()},
+                           {"config", asked->config.value_or(nlohmann::json())},
+                           {"policy", asked->body}});
         auto out = describe(**started, "canary");
         out["policy"] = app.canary_monitor().status();
         return json_response(201, out);
@@ -310,6 +324,7 @@ void add_admin_routes(Router& router, App& app) {
           app.canary_monitor().stop();
           app.canary_monitor().count_event(name, step.c_str());
           record_admin_action(app, context, "plugin.canary." + step, name, {{"version", (*done)->version}});
+          share_change(app, {{"action", "canary." + step}, {"name", name}});
           return json_response(200, describe(**done, step == "promote" ? "active" : "draining"));
         },
         RouteThread::worker);

@@ -1,8 +1,9 @@
 #pragma once
-// Plugin changes shared by the instances of one deployment: a load, reload or unload made
-// through one instance's admin API is published on a Redis channel, and every other instance
-// subscribed to it makes the same change to its own registry. Each instance's plugin folder
-// is expected to hold the same files (one image, or one shared volume).
+// Plugin changes shared by the instances of one deployment: a load, reload, unload or canary
+// step made through one instance's admin API (or a canary's rollback) is published on a Redis
+// channel, and every other instance subscribed to it makes the same change to its own
+// registry. Each instance's plugin folder is expected to hold the same files (one image, or
+// one shared volume).
 
 #include <atomic>
 #include <functional>
@@ -20,8 +21,9 @@ class Pool;
 
 class PluginSync {
  public:
-  // `apply` makes a change another instance published: {"action": load|reload|unload,
-  // "name", "file"?, "config"?}. Subscribes at once, and again after Redis comes back.
+  // `apply` makes a change another instance published: {"action": load|reload|unload|
+  // canary.start|canary.promote|canary.abort, "name", "file"?, "config"?, "policy"?,
+  // "reason"?}. Subscribes at once, and again after Redis comes back.
   PluginSync(const std::string& redis_url, std::string channel, std::function<void(const nlohmann::json&)> apply);
   ~PluginSync();
   PluginSync(const PluginSync&) = delete;
