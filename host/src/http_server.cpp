@@ -575,7 +575,17 @@ class Handler final : public Http::Handler {
     headers.remove<Http::Header::Connection>();
     headers.add<Http::Header::Connection>(keep_alive ? Http::ConnectionControl::KeepAlive
                                                      : Http::ConnectionControl::Close);
-    writer.send(static_cast<Http::Code>(response.status), response.body);
+    auto sent = writer.send(static_cast<Http::Code>(response.status), response.body);
+    if (keep_alive) return;
+    // "Connection: close" is a promise to close: Pistache only says it. Once the answer is
+    // written (the promise resolves on this reactor), the connection is shut down as a
+    // pumped reply's is; until then the client would wait for the end of a connection that
+    // stayed open until the idle reaper came (never close(): Pistache owns the fd).
+    sent.then(
+        [peer = std::weak_ptr<Tcp::Peer>(writer.peer())](ssize_t) {
+          if (auto alive = peer.lock()) ::shutdown(alive->fd(), SHUT_RDWR);
+        },
+        Async::IgnoreException);
   }
 
   // The pump of the reactor this handler clone runs on (made on first use, on that reactor).

@@ -1,5 +1,8 @@
 // The real binary on an ephemeral port, spoken to over loopback HTTP.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <regex>
 #include <set>
@@ -153,6 +156,31 @@ TEST_F(HttpBasics, KeepAliveReusesOneConnection) {
   }
   auto closing = fresh.get("/health", {"Connection: close"});
   EXPECT_EQ(closing.header("connection"), "Close");
+}
+
+TEST_F(HttpBasics, AClientThatAsksToCloseSeesTheConnectionClosed) {
+  // The server said "Connection: close" but kept the connection until its idle reaper came:
+  // a client reading to the end waited minutes, and its socket stayed taken meanwhile.
+  for (const std::string path : {"/health", "/api/provider", "/no-such-route"}) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server_->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string answer;
+    char buffer[4096];
+    ssize_t got = 0;
+    while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) answer.append(buffer, static_cast<std::size_t>(got));
+    ::close(fd);
+    EXPECT_EQ(got, 0) << path << ": the connection was still open after 5 s";
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 ")) << path << ": " << answer;
+    EXPECT_NE(answer.find("\r\n\r\n{"), std::string::npos) << path << ": the whole answer arrives first";
+  }
 }
 
 TEST_F(HttpBasics, MetricsAreExposedInPrometheusFormat) {
