@@ -42,12 +42,7 @@ class ChunkSafeBodyStep final : public Private::BodyStep {
         message->headers().has<Http::Header::ContentLength>()) {
       return BodyStep::apply(cursor);  // Content-Length, no body, or what Pistache refuses
     }
-    try {
-      return read_chunks(cursor);
-    } catch (...) {
-      expect_ = Expect::size_line;
-      throw;
-    }
+    return read_chunks(cursor);
   }
 
  private:
@@ -126,9 +121,10 @@ class ChunkSafeRequestParser final : public Http::RequestParser {
     allSteps.back() = std::make_unique<ChunkSafeBodyStep>(&request);
   }
 
-  // Pistache resets a connection's parser after each request and after refusing one, but
-  // leaves its body step's counters as they were: after a refused Content-Length body (413)
-  // the next request on the connection would start from the old one's byte count.
+  // Pistache resets a connection's parser after each request and after refusing one (its
+  // handler catches what a step throws), but not its body step's counters: after a refused
+  // Content-Length body (413) the next request would start from the old one's byte count.
+  // A new step (Pistache's has no reset, and copying one copies a field it never set).
   void reset() override {
     Http::RequestParser::reset();
     allSteps.back() = std::make_unique<ChunkSafeBodyStep>(&request);
