@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <switchboard/storage/migrations.hpp>
+#include <switchboard/storage/stories.hpp>
 
 #include "store_fixture.hpp"
 
@@ -148,6 +149,40 @@ TEST_P(EachStore, ServeMigratesAtStartAndRefusesANewerDatabase) {
 
   auto down = run_switchboard({"migrate", "down", "--data-dir", data_dir().string()}, {{"DATABASE_URL", url}});
   EXPECT_NE(down.exit_code, 0) << down.output;  // version 9999 is unknown: nothing is reverted
+}
+
+// Migration 0009 adds a trigram index for story search by character when the role may add
+// pg_trgm; a role that may not must still get a working schema (a warning, the search a scan).
+TEST(PostgresMigrations, TheCharacterSearchIndexIsAddedWhereAllowedAndNeverBlocksTheSchema) {
+  auto& server = PostgresServer::shared();
+  const auto has_trigram_index = [](storage::Database& db) {
+    return !db.query("SELECT 1 FROM pg_indexes WHERE indexname = 'stories_characters_trigram'").empty();
+  };
+  auto owned = storage::open_database(server.create_database("trigram_owner"), ".", 1);
+  storage::Migrator(*owned).up();
+  EXPECT_TRUE(has_trigram_index(*owned));
+
+  // A role that may create tables in the schema but not add extensions to the database.
+  const std::string url = server.create_database("trigram_limited");
+  auto as_owner = storage::open_database(url, ".", 1);
+  as_owner->query("CREATE ROLE limited_migrator LOGIN");
+  as_owner->query("GRANT CREATE ON SCHEMA public TO limited_migrator");
+  auto limited =
+      storage::open_database(std::regex_replace(url, std::regex("switchboard@"), "limited_migrator@"), ".", 1);
+  storage::Migrator migrator(*limited);
+  ASSERT_NO_THROW(migrator.up());
+  EXPECT_EQ(migrator.current_version(), migrator.latest_version());
+  EXPECT_FALSE(has_trigram_index(*limited));
+  storage::StoryRepository stories(*limited);
+  storage::Story story;
+  story.primary_character = "Ada";
+  story.secondary_character = "Bob";
+  story.combined_characters = "Ada and Bob";
+  story.content = "Once";
+  story.method = "chain";
+  stories.create(story);
+  EXPECT_EQ(stories.count({50, 0, "", "", "ada"}), 1);
+  EXPECT_EQ(migrator.down(migrator.latest_version()), migrator.latest_version());  // and back down
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, EachStore, ::testing::Values(storage::Dialect::sqlite, storage::Dialect::postgres),

@@ -10,6 +10,7 @@
 #include <switchboard/storage/context_executions.hpp>
 #include <switchboard/storage/jobs.hpp>
 #include <switchboard/storage/migrations.hpp>
+#include <switchboard/storage/retention.hpp>
 #include <switchboard/storage/schemas.hpp>
 #include <switchboard/storage/stories.hpp>
 #include <switchboard/storage/templates.hpp>
@@ -77,6 +78,73 @@ TEST_P(Repositories, StoriesComeBackWholeAndFilter) {
   EXPECT_EQ(stories.count({}), 1);
   EXPECT_EQ(stories.remove_all(), 1);
   EXPECT_EQ(stories.count({}), 0);
+}
+
+// The list's `total` comes from counts kept by triggers (migration 0008): they must match the
+// table after every kind of write — one story, many at once, retention's chunks, delete all.
+TEST_P(Repositories, StoryTotalsMatchTheTableAfterEveryWrite) {
+  StoryRepository stories(*db_);
+  auto expect_totals_match = [&](const char* after) {
+    EXPECT_EQ(stories.count({}), db_->query("SELECT COUNT(*) FROM stories")[0].integer(0)) << after;
+    for (const char* method : {"chain", "graph", "kernel", "none"}) {
+      EXPECT_EQ(stories.count({50, 0, method, "", ""}),
+                db_->query("SELECT COUNT(*) FROM stories WHERE method = ?", {std::string(method)})[0].integer(0))
+          << after << ", " << method;
+    }
+  };
+  Story story;
+  story.primary_character = "Ada";
+  story.secondary_character = "Bob";
+  story.combined_characters = "Ada and Bob";
+  story.content = "Once";
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 30; ++i) {
+    story.method = i % 3 == 0 ? "chain" : i % 3 == 1 ? "graph" : "kernel";
+    story.created_at = (i < 12 ? "2020-01-01T00:00:" : "2026-01-01T00:00:") + std::to_string(10 + i) + ".000000Z";
+    ids.push_back(stories.create(story));
+  }
+  EXPECT_EQ(stories.count({}), 30);
+  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 10);
+  expect_totals_match("30 created");
+  EXPECT_TRUE(stories.remove(ids[1]));
+  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 9);
+  expect_totals_match("one removed");
+  db_->query(
+      "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
+      "created_at) SELECT primary_character, secondary_character, combined_characters, story_content, 'kernel', "
+      "created_at FROM stories WHERE method = 'chain'");
+  expect_totals_match("ten copied in one statement");
+  db_->query("UPDATE stories SET method = 'graph' WHERE id = ?", {ids[2]});
+  expect_totals_match("one moved to another framework");
+  switchboard::RetentionConfig retention;
+  retention.stories_days = 365;
+  const auto swept = apply_retention(*db_, retention, std::chrono::system_clock::now());
+  ASSERT_FALSE(swept.empty());
+  EXPECT_GT(swept[0].second, 0);
+  expect_totals_match("retention swept the old ones");
+  const auto left = db_->query("SELECT COUNT(*) FROM stories")[0].integer(0);
+  EXPECT_EQ(stories.remove_all(), left);
+  EXPECT_EQ(stories.count({}), 0);
+  expect_totals_match("all removed");
+}
+
+// Stories written before the counts existed are counted when the step adds them.
+TEST_P(Repositories, StoriesWrittenBeforeTheCountsAreCounted) {
+  Migrator migrator(*db_);
+  constexpr int kBeforeCounts = 7;
+  migrator.down(migrator.current_version() - kBeforeCounts);
+  ASSERT_EQ(migrator.current_version(), kBeforeCounts);
+  for (const char* method : {"chain", "chain", "graph"}) {
+    db_->query(
+        "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
+        "created_at) VALUES ('A', 'B', 'A and B', 'Once', ?, ?)",
+        {std::string(method), utc_now()});
+  }
+  migrator.up();
+  StoryRepository stories(*db_);
+  EXPECT_EQ(stories.count({}), 3);
+  EXPECT_EQ(stories.count({50, 0, "chain", "", ""}), 2);
+  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 1);
 }
 
 TEST_P(Repositories, ChatsKeepMessagesInOrderAndDeleteWithTheirConversation) {

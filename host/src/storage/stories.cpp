@@ -100,6 +100,15 @@ std::vector<Story> StoryRepository::list(const StoryQuery& query) {
 
 std::int64_t StoryRepository::count(const StoryQuery& query) {
   std::vector<Value> params;
+  if (query.search.empty() && query.character.empty()) {
+    // All stories, or one framework's: the counts the triggers keep (migration 0008).
+    std::string sql = "SELECT CAST(COALESCE(SUM(stories), 0) AS BIGINT) FROM story_counts";
+    if (!query.method.empty()) {
+      sql += " WHERE method = ?";
+      params.emplace_back(query.method);
+    }
+    return database_.query(sql, params)[0].integer(0);
+  }
   return database_.query("SELECT COUNT(*) FROM stories" + where(query, params), params)[0].integer(0);
 }
 

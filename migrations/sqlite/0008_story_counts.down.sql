@@ -1,0 +1,4 @@
+DROP TRIGGER stories_recounted;
+DROP TRIGGER stories_counted_out;
+DROP TRIGGER stories_counted_in;
+DROP TABLE story_counts;
