@@ -1,5 +1,5 @@
 // Text that comes from clients: request ids, paths routed by the router, query strings, console
-// asset names, and anything that
+// asset names, story cursors, and anything that
 // ends up in a log line. Invariants: an id the host keeps is always a sane one; masking
 // never crashes and never leaves a long sk- key in the clear.
 #include <cstddef>
@@ -13,6 +13,7 @@
 
 #include "api/character_input.hpp"
 #include "api/console_assets.hpp"
+#include "api/story_cursor.hpp"
 
 namespace {
 
@@ -56,6 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (text.find('/') != std::string::npos || text.front() == '.' || text.size() > 128 ||
         !switchboard::console_asset_type(text))
       __builtin_trap();
+  }
+
+  // Story cursors: one accepted names a story as a page would write it, so it reads back whole.
+  if (const auto cursor = switchboard::parse_story_cursor(text)) {
+    switchboard::storage::Story last;
+    last.created_at = cursor->created_at;
+    last.id = cursor->id;
+    if (switchboard::story_cursor_text(last) != text || cursor->id <= 0) __builtin_trap();
   }
 
   // Query strings: every decoded key and value is no longer than the text it came from.

@@ -124,6 +124,54 @@ TEST_F(Stories, CharactersAreValidated) {
   EXPECT_EQ(client_.get("/api/stories?skip=-1").status, 422);
 }
 
+// Beyond the seed: pages by cursor. Each page's next_cursor starts the next one where the
+// last ended — no story twice or missed, even when new ones arrive between pages (which shift
+// a `skip` page) — and the last page says there is none after it.
+TEST_F(Stories, PagesFollowTheCursorWithoutGapsOrRepeats) {
+  std::vector<std::int64_t> written;  // oldest first
+  for (int i = 0; i < 7; ++i) {
+    auto reply = write("/api/semantic-kernel",
+                       {{"primary_character", "Reader" + std::to_string(i)}, {"secondary_character", "Bob"}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    written.push_back(reply.json()["id"].get<std::int64_t>());
+  }
+  std::vector<std::int64_t> seen;
+  std::string path = "/api/stories?limit=3";
+  for (int page = 0; page < 5; ++page) {
+    auto reply = client_.get(path);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto body = reply.json();
+    EXPECT_EQ(body["total"], page == 0 ? 7 : 8) << "total counts every story, not what is left";
+    for (const auto& story : body["stories"]) seen.push_back(story["id"].get<std::int64_t>());
+    if (page == 0) {  // a newer story arrives: it is not on the pages after the cursor
+      ASSERT_EQ(write("/api/langchain", {{"primary_character", "Late"}, {"secondary_character", "Bob"}}).status, 200);
+    }
+    if (body["next_cursor"].is_null()) {
+      EXPECT_LT(body["stories"].size(), 3u);
+      break;
+    }
+    path = "/api/stories?limit=3&before=" + body["next_cursor"].get<std::string>();
+  }
+  const std::vector<std::int64_t> newest_first(written.rbegin(), written.rend());
+  EXPECT_EQ(seen, newest_first);
+  // With a framework filter the cursor pages that framework's list.
+  auto chain = client_.get("/api/stories?framework=langchain&limit=1").json();
+  ASSERT_EQ(chain["stories"].size(), 1u);
+  auto after =
+      client_.get("/api/stories?framework=langchain&limit=1&before=" + chain["next_cursor"].get<std::string>());
+  EXPECT_EQ(after.json()["stories"].size(), 0u) << after.body;
+  EXPECT_TRUE(after.json()["next_cursor"].is_null());
+
+  for (const char* bad :
+       {"abc", "~", "2026-01-01T00:00:00.000000Z", "2026-02-30T00:00:00.000000Z~1", "2026-01-01T00:00:00.000000Z~0",
+        "2026-01-01T00:00:00.000000Z~-1", "0000-01-01T00:00:00.000000Z~1", "2026-01-01T00:00:00Z~1",
+        "2026-01-01T00:00:00.000000Z~99999999999999999999", "+2026-01-01T00:00:00.000000Z~1"}) {
+    auto reply = client_.get(std::string("/api/stories?before=") + bad);
+    EXPECT_EQ(reply.status, 422) << bad << ": " << reply.body;
+    EXPECT_EQ(reply.json()["error"]["details"][0]["field"], "before") << bad;
+  }
+}
+
 // Beyond the seed: one request, all three frameworks at once, each result stored with its
 // own tokens and cost.
 TEST_F(Stories, CompareRunsTheThreeFrameworksTogether) {

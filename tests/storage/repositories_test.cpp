@@ -1,5 +1,6 @@
 // The content repositories on both stores: what is stored comes back whole, filters and
 // orders hold, and jobs are claimed exactly once under contention.
+#include <algorithm>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -21,6 +22,36 @@ namespace switchboard::test {
 namespace {
 
 using namespace switchboard::storage;
+
+StoryQuery of_method(std::string method) {
+  StoryQuery query;
+  query.method = std::move(method);
+  return query;
+}
+StoryQuery searching(std::string words) {
+  StoryQuery query;
+  query.search = std::move(words);
+  return query;
+}
+StoryQuery with_character(std::string name) {
+  StoryQuery query;
+  query.character = std::move(name);
+  return query;
+}
+Story ada_and_bob() {
+  Story story;
+  story.primary_character = "Ada";
+  story.secondary_character = "Bob";
+  story.combined_characters = "Ada and Bob";
+  story.content = "Once";
+  return story;
+}
+StoryQuery page(int limit, int offset) {
+  StoryQuery query;
+  query.limit = limit;
+  query.offset = offset;
+  return query;
+}
 
 class Repositories : public EachStore {
  protected:
@@ -66,13 +97,13 @@ TEST_P(Repositories, StoriesComeBackWholeAndFilter) {
 
   EXPECT_EQ(stories.list({}).size(), 2u);
   EXPECT_EQ(stories.list({})[0].method, "graph");  // newest first
-  EXPECT_EQ(stories.count({50, 0, "chain", "", ""}), 1);
-  EXPECT_EQ(stories.count({50, 0, "", "ada", ""}), 1);   // case-insensitive
-  EXPECT_EQ(stories.count({50, 0, "", "100%", ""}), 1);  // % is literal
-  EXPECT_EQ(stories.count({50, 0, "", "1_0", ""}), 0);   // _ is literal
-  EXPECT_EQ(stories.list({1, 1, "", "", ""}).size(), 1u);
-  EXPECT_EQ(stories.count({50, 0, "", "", "GRACE"}), 1);  // by character, case-insensitive
-  EXPECT_EQ(stories.count({50, 0, "", "", "Once"}), 0);   // not in the characters
+  EXPECT_EQ(stories.count(of_method("chain")), 1);
+  EXPECT_EQ(stories.count(searching("ada")), 1);   // case-insensitive
+  EXPECT_EQ(stories.count(searching("100%")), 1);  // % is literal
+  EXPECT_EQ(stories.count(searching("1_0")), 0);   // _ is literal
+  EXPECT_EQ(stories.list(page(1, 1)).size(), 1u);
+  EXPECT_EQ(stories.count(with_character("GRACE")), 1);  // by character, case-insensitive
+  EXPECT_EQ(stories.count(with_character("Once")), 0);   // not in the characters
   EXPECT_TRUE(stories.remove(id));
   EXPECT_FALSE(stories.remove(id));
   EXPECT_EQ(stories.count({}), 1);
@@ -87,16 +118,12 @@ TEST_P(Repositories, StoryTotalsMatchTheTableAfterEveryWrite) {
   auto expect_totals_match = [&](const char* after) {
     EXPECT_EQ(stories.count({}), db_->query("SELECT COUNT(*) FROM stories")[0].integer(0)) << after;
     for (const char* method : {"chain", "graph", "kernel", "none"}) {
-      EXPECT_EQ(stories.count({50, 0, method, "", ""}),
+      EXPECT_EQ(stories.count(of_method(method)),
                 db_->query("SELECT COUNT(*) FROM stories WHERE method = ?", {std::string(method)})[0].integer(0))
           << after << ", " << method;
     }
   };
-  Story story;
-  story.primary_character = "Ada";
-  story.secondary_character = "Bob";
-  story.combined_characters = "Ada and Bob";
-  story.content = "Once";
+  Story story = ada_and_bob();
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 30; ++i) {
     story.method = i % 3 == 0 ? "chain" : i % 3 == 1 ? "graph" : "kernel";
@@ -104,10 +131,10 @@ TEST_P(Repositories, StoryTotalsMatchTheTableAfterEveryWrite) {
     ids.push_back(stories.create(story));
   }
   EXPECT_EQ(stories.count({}), 30);
-  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 10);
+  EXPECT_EQ(stories.count(of_method("graph")), 10);
   expect_totals_match("30 created");
   EXPECT_TRUE(stories.remove(ids[1]));
-  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 9);
+  EXPECT_EQ(stories.count(of_method("graph")), 9);
   expect_totals_match("one removed");
   db_->query(
       "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
@@ -128,6 +155,40 @@ TEST_P(Repositories, StoryTotalsMatchTheTableAfterEveryWrite) {
   expect_totals_match("all removed");
 }
 
+// Keyset paging on both engines: newest first by time, then by id among stories of the same
+// microsecond; each cursor continues exactly after the story it names.
+TEST_P(Repositories, StoryPagesByCursorMissAndRepeatNothing) {
+  StoryRepository stories(*db_);
+  Story story = ada_and_bob();
+  for (int i = 0; i < 9; ++i) {
+    story.method = i % 2 ? "chain" : "graph";
+    story.created_at = "2026-01-0" + std::to_string(1 + i / 3) + "T00:00:00.000000Z";  // three per time
+    stories.create(story);
+  }
+  const auto all = stories.list({});
+  ASSERT_EQ(all.size(), 9u);
+  std::vector<std::int64_t> paged;
+  StoryQuery query;
+  query.limit = 2;
+  for (;;) {
+    const auto page = stories.list(query);
+    for (const auto& s : page) paged.push_back(s.id);
+    if (page.size() < 2) break;
+    query.before = StoryCursor{page.back().created_at, page.back().id};
+  }
+  std::vector<std::int64_t> expected;
+  for (const auto& s : all) expected.push_back(s.id);
+  EXPECT_EQ(paged, expected);
+  EXPECT_EQ(stories.count(query), 9);  // the cursor does not narrow the total
+  query = {};
+  query.method = "chain";
+  query.before = StoryCursor{all[4].created_at, all[4].id};
+  const auto older_chains = stories.list(query);
+  for (const auto& s : older_chains) EXPECT_EQ(s.method, "chain");
+  EXPECT_EQ(older_chains.size(), static_cast<std::size_t>(std::count_if(
+                                     all.begin() + 5, all.end(), [](const Story& s) { return s.method == "chain"; })));
+}
+
 // Stories written before the counts existed are counted when the step adds them.
 TEST_P(Repositories, StoriesWrittenBeforeTheCountsAreCounted) {
   Migrator migrator(*db_);
@@ -143,8 +204,8 @@ TEST_P(Repositories, StoriesWrittenBeforeTheCountsAreCounted) {
   migrator.up();
   StoryRepository stories(*db_);
   EXPECT_EQ(stories.count({}), 3);
-  EXPECT_EQ(stories.count({50, 0, "chain", "", ""}), 2);
-  EXPECT_EQ(stories.count({50, 0, "graph", "", ""}), 1);
+  EXPECT_EQ(stories.count(of_method("chain")), 2);
+  EXPECT_EQ(stories.count(of_method("graph")), 1);
 }
 
 TEST_P(Repositories, ChatsKeepMessagesInOrderAndDeleteWithTheirConversation) {

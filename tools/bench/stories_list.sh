@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Story history over a large store (default 100 000 stories), on SQLite and on PostgreSQL (a
-# throwaway cluster on loopback): the newest page, a deep page, a framework's page, a search by
-# character (a name in about 0.2 % of the stories) and one story by id; median and max of 20
-# requests each. Baselines from the same run: GET /health (the HTTP floor), and the same
+# throwaway cluster on loopback): the newest page, a deep page (by `skip` and by cursor), a
+# framework's page, a search by character (a name in about 0.2 % of the stories) and one story
+# by id; median and max of 20 requests each. Baselines from the same run: GET /health (the HTTP floor), and the same
 # requests over a store of 1 000 stories — the ratio says how each grows with the store.
 # Usage: tools/bench/stories_list.sh [stories]     (build first: tools/dev build release)
 set -euo pipefail
@@ -16,8 +16,12 @@ measure_store() {  # measure_store URL NAME COUNT
   local url=$1 name=$2 count=$3 base="http://127.0.0.1:$SB_PORT" deep=$(($3 / 2))
   "$BIN/bench_story_fill" "$url" "$count" >&2
   start_switchboard "$url" "$name"
+  local cursor
+  cursor=$(curl -sf "$base/api/stories?limit=1&skip=$((deep - 1))" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])')
   for request in "newest 10|/api/stories?limit=10" \
                  "page at the middle (100)|/api/stories?limit=100&skip=$deep" \
+                 "the same page by cursor|/api/stories?limit=100&before=$cursor" \
                  "one framework, newest 10|/api/stories?limit=10&framework=langchain" \
                  "search by character|/api/stories/search/characters?character=name0042" \
                  "one story by id|/api/stories/$deep" \

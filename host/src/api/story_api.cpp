@@ -1,5 +1,6 @@
 // Stories (seed 000): POST /api/semantic-kernel, /api/langchain, /api/langgraph write one
-// through the `kernel`, `chain` or `graph` framework plugin and store it; GET /api/stories,
+// through the `kernel`, `chain` or `graph` framework plugin and store it; GET /api/stories
+// (newest first, by `skip` or by the `before` cursor a page's `next_cursor` gives),
 // GET /api/stories/{id}, GET /api/stories/search/characters, DELETE /api/stories; and
 // POST /api/compare, one story through all three at once.
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "character_input.hpp"
 #include "common.hpp"
 #include "routes.hpp"
+#include "story_cursor.hpp"
 
 namespace switchboard {
 namespace {
@@ -164,14 +166,25 @@ void add_story_routes(Router& router, App& app) {
         query.offset = int_param(context, "skip", 0, 0, 1'000'000'000, details);
         query.limit = int_param(context, "limit", 10, 1, 100, details);
         query.method = context.request.query_param("framework").value_or("");
+        if (const auto before = context.request.query_param("before")) {
+          query.before = parse_story_cursor(*before);
+          if (!query.before) details.push_back({{"field", "before"}, {"message", "a next_cursor of this list"}});
+        }
         if (!details.empty()) {
           return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
         }
         storage::StoryRepository stories(*app.database());
+        const auto page = stories.list(query);
         json list = json::array();
-        for (const auto& story : stories.list(query)) list.push_back(story_json(story));
-        return json_response(
-            200, {{"stories", list}, {"total", stories.count(query)}, {"skip", query.offset}, {"limit", query.limit}});
+        for (const auto& story : page) list.push_back(story_json(story));
+        // A full page may have more after it: where the next one starts.
+        const json next =
+            page.size() == static_cast<std::size_t>(query.limit) ? json(story_cursor_text(page.back())) : json(nullptr);
+        return json_response(200, {{"stories", list},
+                                   {"total", stories.count(query)},
+                                   {"skip", query.offset},
+                                   {"limit", query.limit},
+                                   {"next_cursor", next}});
       },
       RouteThread::worker);
 

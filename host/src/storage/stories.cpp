@@ -62,6 +62,15 @@ std::string where(const StoryQuery& query, std::vector<Value>& params) {
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
+  if (query.before) {
+    // Newest first by (created_at, id): what comes after the cursor. Written as a range on
+    // created_at (plus the ties) so both engines start the index walk at the cursor however
+    // deep the page, where OFFSET walks every row before it.
+    clause += " AND created_at <= ? AND (created_at < ? OR id < ?)";
+    params.emplace_back(query.before->created_at);
+    params.emplace_back(query.before->created_at);
+    params.emplace_back(query.before->id);
+  }
   return clause;
 }
 
@@ -109,7 +118,9 @@ std::int64_t StoryRepository::count(const StoryQuery& query) {
     }
     return database_.query(sql, params)[0].integer(0);
   }
-  return database_.query("SELECT COUNT(*) FROM stories" + where(query, params), params)[0].integer(0);
+  StoryQuery filters = query;
+  filters.before.reset();
+  return database_.query("SELECT COUNT(*) FROM stories" + where(filters, params), params)[0].integer(0);
 }
 
 std::int64_t StoryRepository::remove_all() {

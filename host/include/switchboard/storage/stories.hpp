@@ -30,12 +30,19 @@ struct Story {
   std::string created_at;  // utc_now() when empty
 };
 
+// Where a page of the newest-first list ended: the last story's time and id.
+struct StoryCursor {
+  std::string created_at;
+  std::int64_t id = 0;
+};
+
 struct StoryQuery {
   int limit = 50;
-  int offset = 0;
-  std::string method;     // empty: all
-  std::string search;     // words in the characters or the text, case-insensitive; empty: all
-  std::string character;  // a name in the characters, case-insensitive; empty: all
+  int offset = 0;                     // after `before`, when given
+  std::string method;                 // empty: all
+  std::string search;                 // words in the characters or the text, case-insensitive; empty: all
+  std::string character;              // a name in the characters, case-insensitive; empty: all
+  std::optional<StoryCursor> before;  // only stories older than this one (keyset paging)
 };
 
 class StoryRepository {
@@ -44,7 +51,7 @@ class StoryRepository {
   std::int64_t create(const Story& story);
   std::optional<Story> get(std::int64_t id);
   std::vector<Story> list(const StoryQuery& query);  // newest first
-  std::int64_t count(const StoryQuery& query);
+  std::int64_t count(const StoryQuery& query);       // matching its filters; paging aside
   bool remove(std::int64_t id);
   std::int64_t remove_all();  // returns how many
 
