@@ -44,17 +44,32 @@ std::string contains_pattern(const std::string& text) {
   return pattern + '%';
 }
 
+// Stories whose characters contain `name`, case-insensitive, through each engine's index of
+// them (migration 0009): a trigram index on PostgreSQL, an FTS5 trigram table on SQLite.
+std::string character_clause(Dialect dialect, const std::string& name, std::vector<Value>& params) {
+  if (dialect == Dialect::postgres) {
+    params.emplace_back(contains_pattern(name));
+    return " AND LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\'";
+  }
+  // FTS5 answers LIKE from its index only without an ESCAPE clause: a name with a wildcard
+  // character in it (rare) is matched literally by a scan of the index instead.
+  const std::string select = " AND id IN (SELECT rowid FROM story_characters WHERE combined_characters LIKE ?";
+  if (name.find_first_of("%_") == std::string::npos) {
+    params.emplace_back("%" + name + "%");
+    return select + ")";
+  }
+  params.emplace_back(contains_pattern(name));
+  return select + " ESCAPE '\\')";
+}
+
 // The WHERE clause of a query, and its parameters.
-std::string where(const StoryQuery& query, std::vector<Value>& params) {
+std::string where(Dialect dialect, const StoryQuery& query, std::vector<Value>& params) {
   std::string clause = " WHERE 1 = 1";
   if (!query.method.empty()) {
     clause += " AND method = ?";
     params.emplace_back(query.method);
   }
-  if (!query.character.empty()) {
-    clause += " AND LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\'";
-    params.emplace_back(contains_pattern(query.character));
-  }
+  if (!query.character.empty()) clause += character_clause(dialect, query.character, params);
   if (!query.search.empty()) {
     const std::string pattern = contains_pattern(query.search);
     clause +=
@@ -98,7 +113,8 @@ std::optional<Story> StoryRepository::get(std::int64_t id) {
 
 std::vector<Story> StoryRepository::list(const StoryQuery& query) {
   std::vector<Value> params;
-  const std::string sql = "SELECT " + columns(database_.dialect()) + " FROM stories" + where(query, params) +
+  const std::string sql = "SELECT " + columns(database_.dialect()) + " FROM stories" +
+                          where(database_.dialect(), query, params) +
                           " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
   params.emplace_back(std::int64_t{query.limit});
   params.emplace_back(std::int64_t{query.offset});
@@ -120,7 +136,8 @@ std::int64_t StoryRepository::count(const StoryQuery& query) {
   }
   StoryQuery filters = query;
   filters.before.reset();
-  return database_.query("SELECT COUNT(*) FROM stories" + where(filters, params), params)[0].integer(0);
+  return database_.query("SELECT COUNT(*) FROM stories" + where(database_.dialect(), filters, params), params)[0]
+      .integer(0);
 }
 
 std::int64_t StoryRepository::remove_all() {
