@@ -1,7 +1,7 @@
 -- Story search by character through an FTS5 trigram index of the characters instead of
 -- reading every story: it answers `LIKE '%name%'` for a name of three characters or more
--- (shorter ones scan the index, still not the stories). External content: the index keeps
--- only trigrams, the names stay in `stories`; triggers keep it in the writing transaction.
+-- (shorter ones read every name, as before). External content: the index keeps only
+-- trigrams, the names stay in `stories`; triggers keep it in the writing transaction.
 CREATE VIRTUAL TABLE story_characters USING fts5(
   combined_characters, content = 'stories', content_rowid = 'id', tokenize = 'trigram'
 );

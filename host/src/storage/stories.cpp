@@ -51,8 +51,9 @@ std::string character_clause(Dialect dialect, const std::string& name, std::vect
     params.emplace_back(contains_pattern(name));
     return " AND LOWER(combined_characters) LIKE LOWER(?) ESCAPE '\\'";
   }
-  // FTS5 answers LIKE from its index only without an ESCAPE clause: a name with a wildcard
-  // character in it (rare) is matched literally by a scan of the index instead.
+  // FTS5 answers LIKE from its index only without an ESCAPE clause (and for three characters
+  // or more): a name with a wildcard character in it (rare) is matched literally by reading
+  // every name, as before the index.
   const std::string select = " AND id IN (SELECT rowid FROM story_characters WHERE combined_characters LIKE ?";
   if (name.find_first_of("%_") == std::string::npos) {
     params.emplace_back("%" + name + "%");
