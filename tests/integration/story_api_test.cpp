@@ -165,7 +165,8 @@ TEST_F(Stories, PagesFollowTheCursorWithoutGapsOrRepeats) {
   for (const char* bad :
        {"abc", "~", "2026-01-01T00:00:00.000000Z", "2026-02-30T00:00:00.000000Z~1", "2026-01-01T00:00:00.000000Z~0",
         "2026-01-01T00:00:00.000000Z~-1", "0000-01-01T00:00:00.000000Z~1", "2026-01-01T00:00:00Z~1",
-        "2026-01-01T00:00:00.000000Z~99999999999999999999", "+2026-01-01T00:00:00.000000Z~1"}) {
+        "2026-01-01T00:00:00.000000Z~99999999999999999999", "+2026-01-01T00:00:00.000000Z~1",
+        "9999-12-31T23:59:59.999999Z~1"}) {
     auto reply = client_.get(std::string("/api/stories?before=") + bad);
     EXPECT_EQ(reply.status, 422) << bad << ": " << reply.body;
     EXPECT_EQ(reply.json()["error"]["details"][0]["field"], "before") << bad;

@@ -18,6 +18,7 @@ TEST(StoryCursor, ReadsBackWhatAPageWrote) {
   EXPECT_EQ(cursor->created_at, last.created_at);
   EXPECT_EQ(cursor->id, 4211);
   EXPECT_TRUE(parse_story_cursor("1970-01-01T00:00:00.000000Z~9223372036854775807"));
+  EXPECT_TRUE(parse_story_cursor("2261-12-31T23:59:59.999999Z~1"));
 }
 
 TEST(StoryCursor, RefusesAnythingElse) {
@@ -40,7 +41,9 @@ TEST(StoryCursor, RefusesAnythingElse) {
                            "2026-11-23 21:04:05.000123Z~1",
                            " 2026-11-23T21:04:05.000123Z~1",
                            "1969-12-31T23:59:59.000000Z~1",
-                           "0000-01-01T00:00:00.000000Z~1"}) {
+                           "0000-01-01T00:00:00.000000Z~1",
+                           "2262-01-01T00:00:00.000000Z~1",
+                           "9999-12-31T23:59:59.999999Z~1"}) {
     EXPECT_FALSE(parse_story_cursor(text)) << text;
   }
 }

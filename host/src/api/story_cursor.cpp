@@ -14,9 +14,9 @@ std::optional<storage::StoryCursor> parse_story_cursor(std::string_view text) {
   storage::StoryCursor cursor;
   cursor.created_at = std::string(text.substr(0, tilde));
   // Only a time written back exactly as the store writes it: no 30 February, no signs or
-  // spaces, and from 1970 on (PostgreSQL refuses year 0, which would fail the query).
+  // spaces, and a year parse_utc takes (1970–2261).
   const auto when = storage::parse_utc(cursor.created_at);
-  if (!when || storage::utc_text(*when) != cursor.created_at || cursor.created_at < "1970") return std::nullopt;
+  if (!when || storage::utc_text(*when) != cursor.created_at) return std::nullopt;
   const auto id = text.substr(tilde + 1);
   if (id.empty() || id.front() < '1' || id.front() > '9') return std::nullopt;
   const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), cursor.id);

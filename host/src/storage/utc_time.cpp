@@ -30,6 +30,9 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string
       static_cast<std::size_t>(read) != text.size()) {
     return std::nullopt;
   }
+  // system_clock counts nanoseconds in 64 bits: years before 1970 are not store times, and
+  // after 2261 the conversion below would overflow.
+  if (utc.tm_year < 1970 || utc.tm_year > 2261) return std::nullopt;
   utc.tm_year -= 1900;
   utc.tm_mon -= 1;
   return std::chrono::system_clock::from_time_t(timegm(&utc)) + std::chrono::microseconds(micros);

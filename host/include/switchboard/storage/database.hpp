@@ -79,7 +79,7 @@ std::unique_ptr<Database> open_database(const std::string& url, const std::files
 // 2026-11-22T17:10:00.123456Z (both drivers accept it as a parameter).
 std::string utc_text(std::chrono::system_clock::time_point when);
 std::string utc_now();
-// The time utc_text wrote; nothing for any other text.
+// The time utc_text wrote; nothing for any other text, or a year outside 1970–2261.
 std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text);
 
 }  // namespace switchboard::storage
