@@ -395,6 +395,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("jobs.heartbeat_seconds", config.jobs.heartbeat_seconds, 1, 3600);
   reader.integer("jobs.stale_after_seconds", config.jobs.stale_after_seconds, 2, 86400);
   reader.integer("jobs.max_attempts", config.jobs.max_attempts, 1, 100);
+  reader.integer("jobs.timeout_seconds", config.jobs.timeout_seconds, 1, 86400);
   reader.string("jobs.webhook_secret", config.jobs.webhook_secret);
   reader.integer("jobs.webhook_attempts", config.jobs.webhook_attempts, 1, 100);
   reader.integer("jobs.webhook_backoff_ms", config.jobs.webhook_backoff_ms, 10, 3'600'000);

@@ -124,13 +124,16 @@ struct CacheConfig {
 
 // Asynchronous jobs (POST /v1/jobs): run by `workers` threads of every instance sharing the
 // store. A running job's heartbeat is written every `heartbeat_seconds`; one silent for
-// `stale_after_seconds` (its process died) runs again, at most `max_attempts` times in all.
+// `stale_after_seconds` (its process died) runs again, at most `max_attempts` times in all
+// (default 2: once more after a crash, so a job that kills its server does not do it again
+// and again); one running longer than `timeout_seconds` fails and is not run again.
 // Webhooks are signed with HMAC-SHA256 of `webhook_secret` and retried with doubling pauses.
 struct JobsConfig {
   int workers = 2;
   int heartbeat_seconds = 5;
   int stale_after_seconds = 60;
-  int max_attempts = 3;
+  int max_attempts = 2;
+  int timeout_seconds = 600;
   std::string webhook_secret;  // or SWITCHBOARD_WEBHOOK_SECRET; empty: jobs with a webhook_url are refused
   int webhook_attempts = 5;
   int webhook_backoff_ms = 1000;  // before the second attempt; doubled each time after
