@@ -74,7 +74,9 @@ class Tenancy : public ::testing::Test {
   }
   static void expect_not_found(const HttpReply& reply, const std::string& what) {
     EXPECT_EQ(reply.status, 404) << what << ": " << reply.body;
-    if (reply.status == 404) EXPECT_EQ(reply.json()["error"]["code"], "NOT_FOUND") << what;
+    if (reply.status == 404) {
+      EXPECT_EQ(reply.json()["error"]["code"], "NOT_FOUND") << what;
+    }
   }
 
   ServerProcess server_{ServerOptions{kConfig, {}, {{"JWT_SECRET", kSecret}}, {}}};
@@ -206,7 +208,7 @@ TEST_F(Tenancy, JobsAreReadAndListedByTheirOwnerAndRunAsIt) {
   const std::string id = accepted.json()["job_id"];
   expect_not_found(get("/v1/jobs/" + id, bob_), "another key reads the job");
   EXPECT_TRUE(get("/v1/jobs", bob_).json()["jobs"].empty());
-  json job;
+  json job = json::object();
   for (int i = 0; i < 300 && job.value("status", "") != "completed" && job.value("status", "") != "failed"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto reply = get("/v1/jobs/" + id, alice_);

@@ -136,7 +136,7 @@ TEST_P(Repositories, StoryTotalsMatchTheTableAfterEveryWrite) {
   EXPECT_EQ(stories.count({}), 30);
   EXPECT_EQ(stories.count(of_method("graph")), 10);
   expect_totals_match("30 created");
-  EXPECT_TRUE(stories.remove(ids[1]));
+  EXPECT_TRUE(stories.remove(ids[1], ""));
   EXPECT_EQ(stories.count(of_method("graph")), 9);
   expect_totals_match("one removed");
   db_->query(
@@ -218,7 +218,7 @@ TEST_P(Repositories, CharacterSearchFollowsEveryWrite) {
   EXPECT_EQ(stories.count(with_character("%")), 1);
   EXPECT_EQ(stories.count(with_character("Zoë")), 1);
   EXPECT_EQ(stories.list(with_character("grace")).at(0).combined_characters, "Grace and Ada");
-  EXPECT_TRUE(stories.remove(ada));
+  EXPECT_TRUE(stories.remove(ada, ""));
   EXPECT_EQ(stories.count(with_character("ada")), 1);
   EXPECT_EQ(stories.count(with_character("bob")), 0);
   db_->query("UPDATE stories SET combined_characters = 'Grace and Lovelace' WHERE combined_characters = ?",
@@ -253,6 +253,59 @@ TEST_P(Repositories, StoriesWrittenBeforeTheCountsAreCounted) {
   EXPECT_EQ(stories.count({}), 3);
   EXPECT_EQ(stories.count(of_method("chain")), 2);
   EXPECT_EQ(stories.count(of_method("graph")), 1);
+}
+
+// What was stored before owners existed is the empty owner's (single-user mode) after 0010 —
+// templates still linked to their schemas, stories and usage still counted — and the step
+// goes down again without losing a row.
+TEST_P(Repositories, ObjectsStoredBeforeOwnersAreTheEmptyOwners) {
+  Migrator migrator(*db_);
+  constexpr int kBeforeOwners = 9;
+  migrator.down(migrator.current_version() - kBeforeOwners);
+  ASSERT_EQ(migrator.current_version(), kBeforeOwners);
+  const std::string now = utc_now();
+  db_->query(
+      "INSERT INTO schemas (id, name, schema_definition, version, created_at, updated_at) "
+      "VALUES ('s1', 'invoice', '{}', 1, ?, ?)",
+      {now, now});
+  db_->query(
+      "INSERT INTO prompt_templates (id, name, template_text, schema_id, created_at, updated_at) "
+      "VALUES ('t1', 'extract', 'Extract', 's1', ?, ?)",
+      {now, now});
+  db_->query(
+      "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
+      "created_at) VALUES ('A', 'B', 'A and B', 'Once', 'chain', ?)",
+      {now});
+  LedgerEntry call;
+  call.operation = "story";
+  call.framework = "chain";
+  call.provider = "mock";
+  call.model = "m";
+  call.cost_nanousd = 5;
+  call.created_at = now;
+  db_->query("INSERT INTO usage_daily (day, framework, requests, tokens, cost_nanousd) VALUES (?, 'chain', 1, 0, 5)",
+             {now.substr(0, 10)});
+
+  migrator.up();
+  const auto linked = TemplateRepository(*db_).get("", "extract");
+  ASSERT_TRUE(linked);
+  EXPECT_EQ(linked->schema_id, "s1");
+  EXPECT_EQ(SchemaRepository(*db_).get_by_id("", "s1")->name, "invoice");
+  StoryRepository stories(*db_);
+  EXPECT_EQ(stories.count({}), 1);
+  EXPECT_EQ(stories.count(of_method("chain")), 1);
+  UsageLedger ledger(*db_);
+  ledger.append({call});  // the roll-up row of the empty owner grows
+  const auto usage = ledger.usage("", now.substr(0, 10), now.substr(0, 10), "");
+  EXPECT_EQ(usage.total.requests, 2);
+  EXPECT_EQ(usage.total.cost_nanousd, 10);
+
+  migrator.down();
+  ASSERT_EQ(migrator.current_version(), kBeforeOwners);
+  EXPECT_EQ(db_->query("SELECT schema_id FROM prompt_templates WHERE name = 'extract'")[0].text(0), "s1");
+  EXPECT_EQ(db_->query("SELECT SUM(stories) FROM story_counts")[0].integer(0), 1);
+  EXPECT_EQ(db_->query("SELECT SUM(requests) FROM usage_daily")[0].integer(0), 2);
+  migrator.up();
 }
 
 TEST_P(Repositories, ChatsKeepMessagesInOrderAndDeleteWithTheirConversation) {
