@@ -157,5 +157,5 @@ std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& ho
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.1.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.2.0",
                    "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)
