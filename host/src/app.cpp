@@ -7,6 +7,7 @@
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
 #include <switchboard/metrics.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/reply.hpp>
 #include <switchboard/reply_channel.hpp>
@@ -204,7 +205,11 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   add_worker_pool_metrics(*metrics_, *workers_);
   parallel_ = std::make_unique<ParallelRunner>(std::max<std::size_t>(2, config_.server.workers / 2));
   if (database_) {
-    checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
+    // Plugins save and resume runs while serving a request: its owner's runs.
+    checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_, [] {
+      const RequestContext* request = current_request();
+      return request ? owner_of(*request) : std::string();
+    });
     key_directory_ = std::make_unique<storage::ApiKeyRepository>(*database_);
   }
   provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
@@ -517,6 +522,9 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
                           context.request_id);
   }
   for (const auto& name : config_.middleware) {
+    // The admin token is the credential of the routes it guards (checked below, whatever
+    // middleware runs): an API key is not asked for as well (/metrics with require_token).
+    if (exchange.admin_only && name == "auth") continue;
     if (auto p = exchange.lease->find(name); p && p->middleware) {
       exchange.chain.push_back(p->middleware);
     } else if (name == "auth") {  // fail closed: never serve unauthenticated what should not be

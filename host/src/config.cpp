@@ -1,5 +1,6 @@
 #include <switchboard/config.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -430,6 +431,12 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("retention.audit_days", config.retention.audit_days, 0, 36500);
   reader.integer("retention.sweep_minutes", config.retention.sweep_minutes, 1, 10080);
   reader.strings("middleware", config.middleware);
+  // /metrics counts every tenant's calls: behind the admin token whenever the `auth`
+  // middleware tells tenants apart, unless `metrics.require_token` says otherwise.
+  if (!reader.find("metrics.require_token")) {
+    config.metrics.require_token =
+        std::find(config.middleware.begin(), config.middleware.end(), "auth") != config.middleware.end();
+  }
   reader.string("default_provider", config.default_provider);
   reader.one_of("routing.strategy", config.routing.strategy,
                 {"fallback", "round_robin", "weighted", "least_busy", "lowest_latency", "lowest_cost"});

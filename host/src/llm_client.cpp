@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 
@@ -111,6 +112,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   labels.operation = context ? context->usage_operation : "request";
   labels.framework = context ? context->usage_framework : "";
   labels.api_key_id = billed_key(context);
+  labels.owner = context ? owner_of(*context) : "";
   if (context) labels.trace_headers = context->trace.upstream_headers();
 
   // Answer filters see streamed text piece by piece; what they hold back is released with
@@ -139,7 +141,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   std::string cache_name;
   std::optional<CachedAnswer> cached;
   if (cache_ && !(context && context->cache_bypass)) {
-    cache_name = cache_->name_of(instance->name, labels.api_key_id, effective);
+    cache_name = cache_->name_of(instance->name, labels.owner, effective);
     cached = cache_->find(cache_name);
   }
   try {

@@ -103,7 +103,9 @@ struct AnalysisConfig {
   int max_repairs = 2;
 };
 
-// GET /metrics: public (the default), or only with the admin token like /admin routes.
+// GET /metrics: public, or only with the admin token like /admin routes. Unset, it needs the
+// token whenever the `auth` middleware is on (its figures are every tenant's) and is public
+// without it (the embedded single-user default).
 struct MetricsConfig {
   bool require_token = false;
 };
@@ -117,7 +119,7 @@ struct CacheConfig {
   std::int64_t max_bytes = 64LL << 20;
   std::int64_t max_entry_bytes = 1LL << 20;  // bigger answers are not kept
   std::int64_t compress_above_bytes = 1024;  // zlib above this
-  bool shared_across_keys = false;           // false: each API key has its own entries
+  bool shared_across_keys = false;           // false: each owner (tenant, owner.hpp) has its own entries
   std::string redis_url;
   std::string redis_prefix = "switchboard:cache:response:";
 };

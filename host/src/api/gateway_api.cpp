@@ -7,6 +7,7 @@
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/reply.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
@@ -214,6 +215,7 @@ void add_gateway_routes(Router& router, App& app) {
         const plugin::ChatRequest& call = gated->request;
         UsageLabels labels;
         labels.api_key_id = billed_key(&context);
+        labels.owner = owner_of(context);
         labels.trace_headers = context.trace.upstream_headers();
         auto snapshot = context.plugins.shared();
         auto targets = app.provider_router().plan(call.model, call, *snapshot);
@@ -229,7 +231,7 @@ void add_gateway_routes(Router& router, App& app) {
         if (app.config().cache.enabled && !context.cache_bypass) {
           plugin::ChatRequest keyed = call;
           keyed.model = targets.front().model;
-          cache_name = app.response_cache().name_of(targets.front().instance->name, labels.api_key_id, keyed);
+          cache_name = app.response_cache().name_of(targets.front().instance->name, labels.owner, keyed);
           if (auto cached = app.response_cache().find(cache_name)) {
             return answer_from_cache(app, context, targets.front(), call, std::move(*cached), *gated, labels, started,
                                      reply);

@@ -144,7 +144,8 @@ class CheckpointStore {
   virtual ~CheckpointStore() = default;
   /// Saves a step; saving the same run and step again replaces it.
   virtual void save(const Checkpoint& checkpoint) = 0;
-  /// The newest step of `run_id`, or nothing when the run is unknown.
+  /// The newest step of `run_id`, or nothing when the run is unknown — or, since 2.1, not
+  /// the current request's owner's (the host keeps each run to the owner that started it).
   virtual std::optional<Checkpoint> latest(const std::string& run_id) = 0;
 };
 
@@ -152,8 +153,10 @@ class CheckpointStore {
 struct Principal {
   std::string kind;  ///< "api_key" or "jwt"
   std::string id;    ///< the key's id, or the token's `sub`
-  std::string name;  ///< the key's name (empty for tokens)
+  std::string name;  ///< the key's name, or the token's `iss` (empty when it has none)
   std::string team;  ///< the key's team (empty for tokens)
+  // The host derives the owner of what the request stores and sees from these (tenant
+  // isolation, since 2.1): a key's team, else the key; a token's issuer and subject.
 };
 
 /// An API key as the host keeps it: only the SHA-256 of the key itself is stored.
