@@ -42,6 +42,7 @@
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
+#include "request_guards.hpp"
 #include "retention_sweeper.hpp"
 #include "timer_queue.hpp"
 
@@ -484,6 +485,7 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
                               std::to_string(config_.server.max_headers) + " fields",
                           context.request_id);
   }
+  if (auto refusal = guard_request(exchange.request, config_, *exchange.lease, context.request_id)) return refusal;
   for (const auto& name : config_.middleware) {
     if (auto p = exchange.lease->find(name); p && p->middleware) {
       exchange.chain.push_back(p->middleware);
