@@ -44,6 +44,7 @@
 #include "plugin_services.hpp"
 #include "provider_call.hpp"
 #include "provider_router.hpp"
+#include "request_guards.hpp"
 #include "retention_sweeper.hpp"
 #include "timer_queue.hpp"
 
@@ -521,6 +522,7 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
                               std::to_string(config_.server.max_headers) + " fields",
                           context.request_id);
   }
+  if (auto refusal = guard_request(exchange.request, config_, *exchange.lease, context.request_id)) return refusal;
   for (const auto& name : config_.middleware) {
     // The admin token is the credential of the routes it guards (checked below, whatever
     // middleware runs): an API key is not asked for as well (/metrics with require_token).
@@ -589,12 +591,14 @@ std::optional<HttpResponse> App::admit_before_body(HttpRequest head, std::option
   auto canonical = canonical_request_path(head.path);
   if (!canonical) return refuse(invalid_path(request_id));
   head.path = std::move(*canonical);
+  const auto lease = registry_->lease();
+  // Host, Origin: a rebound DNS name or a foreign page gets no body read either.
+  if (auto refusal = guard_request(head, config_, *lease, request_id)) return refuse(std::move(*refusal));
   const auto match = router_.match(head.method, head.path);
   const bool matched = match.handler || match.async_handler;
   if (needs_admin_token(matched ? match.pattern : std::string_view(head.path), config_.metrics.require_token)) {
     if (auto refusal = admin_token_refusal(head, request_id)) return refuse(std::move(*refusal));
   }
-  const auto lease = registry_->lease();
   const plugin::HttpRequestInfo info{head.method,    head.path, head.query, head.headers, declared_length.value_or(0),
                                      head.client_ip, request_id};
   for (const auto& name : config_.middleware) {

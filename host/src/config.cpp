@@ -10,6 +10,7 @@
 
 #include <switchboard/resilience.hpp>
 
+#include "request_guards.hpp"
 #include "yaml_json.hpp"
 
 extern char** environ;
@@ -410,6 +411,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.string("server.admin_token", config.server.admin_token);
   reader.integer("server.drain_seconds", config.server.drain_seconds, 0, 3600);
   reader.boolean("server.allow_unauthenticated", config.server.allow_unauthenticated);
+  reader.strings("server.allowed_hosts", config.server.allowed_hosts);
   reader.integer("server.workers", config.server.workers, 1, 4096);
   reader.integer("server.worker_queue", config.server.worker_queue, 0, 1000000);
   reader.string("paths.data_dir", config.paths.data_dir);
@@ -457,6 +459,13 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   }
 
   if (config.server.host.empty()) return tl::unexpected(ConfigError{"server.host", "must not be empty"});
+  for (std::size_t i = 0; i < config.server.allowed_hosts.size(); ++i) {
+    if (!valid_allowed_host(config.server.allowed_hosts[i]))
+      return tl::unexpected(ConfigError{"server.allowed_hosts[" + std::to_string(i) + "]",
+                                        "expected a host name or IP address without a port (IPv6 in brackets), or "
+                                        "\"*\", got \"" +
+                                            config.server.allowed_hosts[i] + "\""});
+  }
   if (!config.server.admin_token.empty() && config.server.admin_token.size() < 16)
     return tl::unexpected(ConfigError{"server.admin_token", "must be at least 16 characters"});
   if (!config.storage.url.empty() && config.storage.url.rfind("sqlite://", 0) != 0 &&

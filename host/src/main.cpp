@@ -21,6 +21,7 @@
 #include <switchboard/storage/retention.hpp>
 
 #include "mcp/stdio_transport.hpp"
+#include "request_guards.hpp"
 
 namespace {
 
@@ -34,10 +35,6 @@ struct ServeOptions {
   std::optional<std::string> data_dir;
   std::optional<std::string> plugin_dir;
 };
-
-bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
-}
 
 // The configuration with the command line's overrides, and its data folder made; nothing
 // when it is invalid (the reason is printed).
@@ -127,7 +124,7 @@ int serve(const ServeOptions& options) {
     log.info("plugins loaded", {{"plugin_dir", paths.plugin_dir.string()},
                                 {"loaded", app.registry().snapshot()->plugins.size()},
                                 {"refused", refused}});
-    if (!is_loopback(config.server.host)) {
+    if (!loopback_listener(config.server.host)) {
       // Safe by default: nobody on the network gets in without a credential.
       const bool auth_on = std::count(config.middleware.begin(), config.middleware.end(), "auth") > 0 &&
                            app.registry().snapshot()->find("auth");

@@ -70,9 +70,8 @@ std::string exchange(std::uint16_t port, const std::vector<std::string>& pieces,
 }
 
 std::string post(const std::string& path, const std::string& body) {
-  return "POST " + path +
-         " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
+  return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 int status_of(const std::string& answer) {
@@ -123,11 +122,12 @@ ServerProcess* Hostile::server_ = nullptr;
 TempDir* Hostile::plugins_ = nullptr;
 
 TEST_F(Hostile, OversizedHeadersAnswer431) {
-  const std::string big_value = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(200'000, 'a') + "\r\n\r\n";
-  std::string many = "GET /health HTTP/1.1\r\nHost: x\r\n";
+  const std::string big_value =
+      "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(200'000, 'a') + "\r\n\r\n";
+  std::string many = "GET /health HTTP/1.1\r\nHost: localhost\r\n";
   for (int i = 0; i < 5000; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
   many += "\r\n";
-  const std::string long_url = "GET /health?" + std::string(100'000, 'q') + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string long_url = "GET /health?" + std::string(100'000, 'q') + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
   for (const auto& request : {big_value, many, long_url}) {
     const auto answer = exchange(port(), {request});
     EXPECT_EQ(status_of(answer), 431) << answer.substr(0, 200);
@@ -138,7 +138,7 @@ TEST_F(Hostile, OversizedHeadersAnswer431) {
 TEST_F(Hostile, SlowlorisHeadersAreCutOffWhileOthersAreServed) {
   const auto started = Clock::now();
   auto attack = std::async(std::launch::async, [] {
-    std::vector<std::string> trickle = {"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "};
+    std::vector<std::string> trickle = {"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: "};
     for (int i = 0; i < 60; ++i) trickle.emplace_back("a");  // one byte per 200 ms: 12 s if never cut off
     return exchange(port(), trickle, std::chrono::milliseconds(200));
   });
@@ -157,7 +157,8 @@ TEST_F(Hostile, SlowlorisHeadersAreCutOffWhileOthersAreServed) {
 TEST_F(Hostile, ASlowBodyIsCutOff) {
   const auto started = Clock::now();
   const std::string head =
-      "POST /api/semantic-kernel HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+      "POST /api/semantic-kernel HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+      "1000\r\n\r\n";
   std::vector<std::string> pieces = {head};
   for (int i = 0; i < 40; ++i) pieces.emplace_back("{");
   const auto answer = exchange(port(), pieces, std::chrono::milliseconds(200));
@@ -212,7 +213,7 @@ TEST_F(Hostile, AMalformedContentLengthIsA400WithoutInternalText) {
   // "-1" answered 500 with basic_string::_M_create in the body, 20 digits 500 with stoull.
   for (const std::string length : {"-1", "99999999999999999999", "abc", "1e3"}) {
     const auto answer =
-        exchange(port(), {"POST /api/semantic-kernel HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        exchange(port(), {"POST /api/semantic-kernel HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                           "Content-Length: " +
                           length + "\r\n\r\n{}"});
     EXPECT_EQ(status_of(answer), 400) << length << ": " << answer.substr(0, 300);
@@ -227,7 +228,7 @@ TEST_F(Hostile, ABodyTooLargeIsRefusedFromItsDeclaredLengthBeforeItIsSent) {
   // Only the head is sent: the answer comes without the server waiting for (or keeping) 20 MiB.
   const auto started = Clock::now();
   const auto answer = exchange(port(),
-                               {"POST /api/semantic-kernel HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                               {"POST /api/semantic-kernel HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
                                 "application/json\r\nContent-Length: 20971520\r\n\r\n{"},
                                std::chrono::milliseconds(0), std::chrono::seconds(5));
   EXPECT_EQ(status_of(answer), 413) << answer.substr(0, 300);
@@ -327,7 +328,7 @@ TEST_F(Hostile, PluginFileNamesCannotLeaveThePluginFolder) {
 
 TEST_F(Hostile, HeaderInjectionThroughTheRequestIdIsNotEchoed) {
   const auto answer =
-      exchange(port(), {"GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc\rSet-Cookie: stolen=1\r\n\r\n"});
+      exchange(port(), {"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: abc\rSet-Cookie: stolen=1\r\n\r\n"});
   EXPECT_EQ(status_of(answer), 200) << answer;
   EXPECT_EQ(answer.find("Set-Cookie"), std::string::npos) << answer;
   EXPECT_NE(answer.find("X-Request-ID: req_"), std::string::npos) << answer;
@@ -335,7 +336,7 @@ TEST_F(Hostile, HeaderInjectionThroughTheRequestIdIsNotEchoed) {
 
 std::string chunked_post(const std::string& path) {
   return "POST " + path +
-         " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+         " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
 }
 
 std::string hex(std::size_t size) {

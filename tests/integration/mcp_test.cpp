@@ -250,8 +250,13 @@ TEST_F(Mcp, ForeignOriginsAndUnknownProtocolVersionsAreRefused) {
       client_.post("/mcp", kInitialize, {"Origin: http://attacker.test:" + std::to_string(server_.port())}).status,
       403);
   EXPECT_EQ(client_.post("/mcp", kInitialize, {"Origin: null"}).status, 403);
-  initialize({"Origin: http://localhost:3000"});
-  initialize({"Origin: http://127.0.0.1:" + std::to_string(server_.port())});
+  // Origins match whole: a name that merely begins like this server's is another site, and
+  // another port on this machine is another origin (a page any local program serves).
+  const std::string port = std::to_string(server_.port());
+  EXPECT_EQ(client_.post("/mcp", kInitialize, {"Origin: http://127.0.0.1.evil.example"}).status, 403);
+  EXPECT_EQ(client_.post("/mcp", kInitialize, {"Origin: http://127.0.0.1.evil.example:" + port}).status, 403);
+  EXPECT_EQ(client_.post("/mcp", kInitialize, {"Origin: http://localhost:3000"}).status, 403);
+  initialize({"Origin: http://127.0.0.1:" + port});
   const std::string session = initialize();
   EXPECT_EQ(
       client_.request("DELETE", "/mcp", "", {"Mcp-Session-Id: " + session, "Origin: https://evil.example"}).status,

@@ -1,5 +1,7 @@
 #include "http_client.hpp"
 
+#include <strings.h>
+
 #include <algorithm>
 
 #include <curl/curl.h>
@@ -31,6 +33,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* out
 void post_and_hang_up(const std::string& url, const std::string& body, long timeout_ms) {
   CURL* curl = curl_easy_init();
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -38,6 +42,7 @@ void post_and_hang_up(const std::string& url, const std::string& body, long time
       curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
   curl_easy_perform(curl);
   curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
 }
 
 HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)), curl_(curl_easy_init()) {}
@@ -50,6 +55,11 @@ HttpReply HttpClient::request(const std::string& method, const std::string& path
   HttpReply reply;
   curl_slist* list = nullptr;
   for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
+  // Bodies are JSON unless a test says otherwise (curl's default, form-encoded, is refused).
+  const bool typed = std::any_of(headers.begin(), headers.end(), [](const std::string& header) {
+    return header.size() >= 13 && strncasecmp(header.c_str(), "Content-Type:", 13) == 0;
+  });
+  if (!body.empty() && !typed) list = curl_slist_append(list, "Content-Type: application/json");
   list = curl_slist_append(list, "Expect:");  // the server has no 100-continue
   const std::string url = base_url_ + path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());

@@ -36,6 +36,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  // A body goes as Content-Type: application/json unless `headers` name another.
   HttpReply request(const std::string& method, const std::string& path, const std::string& body = "",
                     const std::vector<std::string>& headers = {});
   HttpReply get(const std::string& path, const std::vector<std::string>& headers = {}) {

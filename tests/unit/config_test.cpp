@@ -117,6 +117,19 @@ TEST(Config, DisabledPluginsAreSkipped) {
   EXPECT_TRUE(config.plugins.empty());
 }
 
+TEST(Config, AllowedHostsAreHostNamesWithoutPorts) {
+  EXPECT_TRUE(load_ok("").server.allowed_hosts.empty());  // the loopback default, decided at request time
+  EXPECT_EQ(load_ok("server:\n  allowed_hosts: [api.example.com, \"[::1]\", 10.0.0.5]\n").server.allowed_hosts,
+            (std::vector<std::string>{"api.example.com", "[::1]", "10.0.0.5"}));
+  EXPECT_EQ(load_ok("server:\n  allowed_hosts: [\"*\"]\n").server.allowed_hosts, (std::vector<std::string>{"*"}));
+  for (const char* bad : {"[\"api.example.com:443\"]", "[\"http://api.example.com\"]", "[\"\"]", "[\"::1\"]"}) {
+    const auto error = load_error(std::string("server:\n  allowed_hosts: ") + bad + "\n");
+    EXPECT_EQ(error.key, "server.allowed_hosts[0]") << bad;
+    EXPECT_NE(error.message.find("without a port"), std::string::npos) << error.message;
+  }
+  EXPECT_EQ(load_error("server:\n  allowed_hosts: api.example.com\n").key, "server.allowed_hosts");
+}
+
 TEST(Config, ShortAdminTokenIsRefused) {
   EXPECT_EQ(load_error("", {{"SWITCHBOARD_ADMIN_TOKEN", "short"}}).key, "server.admin_token");
 }

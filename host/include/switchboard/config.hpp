@@ -30,6 +30,9 @@ struct ServerConfig {
   int worker_queue = 256;  // requests waiting for a worker before 503
   // Beyond loopback the `auth` middleware is required unless this says otherwise.
   bool allow_unauthenticated = false;
+  // The names a request's Host may carry (DNS rebinding); empty: on a loopback listener
+  // localhost, 127.0.0.1, [::1] and the listening address, else any. "*" is any.
+  std::vector<std::string> allowed_hosts;
 };
 
 struct PathsConfig {

@@ -4,8 +4,6 @@
 // without, 404 when unknown, expired or opened with another credential), and DELETE ends it.
 // GET is 405: this server sends nothing unasked. Middleware (auth, rate limits, input guard)
 // has run before this handler, as for every route.
-#include <algorithm>
-
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/request_context.hpp>
@@ -20,46 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-bool loopback_host(std::string_view host) { return host == "localhost" || host == "[::1]" || host.starts_with("127."); }
-
 // Sessions kept per instance, and how long an idle one lives.
 constexpr std::size_t kMaxSessions = 1000;
 constexpr std::chrono::minutes kSessionIdle{60};
-
-// The origins the operator lets browsers call from: those of the `cors` middleware, when it
-// is on (a browser page on another origin needs CORS to reach /mcp anyway); ["*"] is any.
-std::vector<std::string> cors_origins(const Config& config) {
-  if (std::find(config.middleware.begin(), config.middleware.end(), "cors") == config.middleware.end()) return {};
-  std::vector<std::string> origins;
-  for (const auto& spec : config.plugins) {
-    if (spec.name != "cors" || !spec.config.contains("allowed_origins")) continue;
-    for (const auto& origin : spec.config["allowed_origins"]) {
-      if (origin.is_string()) origins.push_back(origin.get<std::string>());
-    }
-  }
-  return origins;
-}
-
-// Browsers send Origin; a page on another site (or a rebound DNS name) must not drive a
-// server meant for this machine. Loopback origins and the CORS-allowed ones are allowed.
-bool origin_allowed(const std::string& origin, const std::vector<std::string>& allowed) {
-  for (const auto& each : allowed) {
-    if (each == origin || each == "*") return true;
-  }
-  const auto scheme_end = origin.find("://");
-  if (scheme_end == std::string::npos) return false;
-  const std::string_view scheme(origin.data(), scheme_end);
-  if (scheme != "http" && scheme != "https") return false;
-  std::string_view host(origin);
-  host.remove_prefix(scheme_end + 3);
-  if (host.find('/') != std::string_view::npos) return false;
-  if (host.starts_with("[")) {
-    host = host.substr(0, host.find(']') == std::string_view::npos ? host.size() : host.find(']') + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  return loopback_host(host);
-}
 
 // Whose session it is: a session is only found again with the same credential (stricter than
 // the owner of objects, owner.hpp: two keys of one team share objects, not sessions).
@@ -67,11 +28,9 @@ std::string credential_of(const RequestContext& context) {
   return context.principal ? context.principal->kind + ":" + context.principal->id : "anonymous";
 }
 
-// Checks every /mcp request passes: the origin, and the protocol version when it is named.
-std::optional<HttpResponse> refused(const std::vector<std::string>& allowed_origins, const RequestContext& context) {
-  if (auto origin = context.request.header("Origin"); origin && !origin_allowed(*origin, allowed_origins)) {
-    return error_response(403, "FORBIDDEN_ORIGIN", "origin " + *origin + " may not use /mcp", context.request_id);
-  }
+// The check every /mcp request passes: the protocol version, when it is named. (Browsers on
+// other origins, and rebound DNS names, are refused before any route: request_guards.hpp.)
+std::optional<HttpResponse> refused(const RequestContext& context) {
   if (auto version = context.request.header("MCP-Protocol-Version");
       version && !mcp::supported_protocol_version(*version)) {
     return error_response(400, "UNSUPPORTED_PROTOCOL_VERSION", "MCP-Protocol-Version " + *version + " is not supported",
@@ -97,11 +56,10 @@ tl::expected<std::string, HttpResponse> session_of(mcp::SessionTable& sessions, 
 // What the route keeps between requests.
 struct Endpoint {
   mcp::SessionTable sessions{kMaxSessions, kSessionIdle};
-  std::vector<std::string> allowed_origins;
 };
 
 HttpResponse post(App& app, Endpoint& endpoint, const RequestContext& context) {
-  if (auto refusal = refused(endpoint.allowed_origins, context)) return *refusal;
+  if (auto refusal = refused(context)) return *refusal;
   mcp::SessionTable& sessions = endpoint.sessions;
   const mcp::Message message = mcp::parse_message(context.request.body);
   // Not a JSON-RPC message at all: refused, with the JSON-RPC error saying why.
@@ -131,14 +89,13 @@ HttpResponse post(App& app, Endpoint& endpoint, const RequestContext& context) {
 
 void add_mcp_routes(Router& router, App& app) {
   auto endpoint = std::make_shared<Endpoint>();
-  endpoint->allowed_origins = cors_origins(app.config());
   // Tools wait on LLM calls: the worker pool.
   router.add(
       "POST", "/mcp",
       [&app, endpoint](const RequestContext& context, const PathParams&) { return post(app, *endpoint, context); },
       RouteThread::worker);
   router.add("DELETE", "/mcp", [endpoint](const RequestContext& context, const PathParams&) {
-    if (auto refusal = refused(endpoint->allowed_origins, context)) return *refusal;
+    if (auto refusal = refused(context)) return *refusal;
     auto session = session_of(endpoint->sessions, context);
     if (!session) return session.error();
     endpoint->sessions.close(*session, credential_of(context));

@@ -1,42 +1,20 @@
 #include "webhook_sender.hpp"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <cstring>
 #include <memory>
 
 #include "../digest.hpp"
+#include "address_filter.hpp"
 
 namespace switchboard {
 namespace {
 
-bool private_address(const sockaddr* address) {
-  if (address->sa_family == AF_INET) {
-    const auto ip = ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr);
-    const auto in = [ip](std::uint32_t network, int bits) { return (ip >> (32 - bits)) == (network >> (32 - bits)); };
-    return in(0x7F000000, 8) || in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0xA9FE0000, 16) ||
-           in(0x00000000, 8) || in(0x64400000, 10);
-  }
-  if (address->sa_family == AF_INET6) {
-    const auto& ip = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
-    if (IN6_IS_ADDR_LOOPBACK(&ip) || IN6_IS_ADDR_LINKLOCAL(&ip) || IN6_IS_ADDR_UNSPECIFIED(&ip)) return true;
-    if ((ip.s6_addr[0] & 0xFE) == 0xFC) return true;  // unique local fc00::/7
-    if (IN6_IS_ADDR_V4MAPPED(&ip)) {
-      sockaddr_in v4{};
-      v4.sin_family = AF_INET;
-      std::memcpy(&v4.sin_addr, ip.s6_addr + 12, 4);
-      return private_address(reinterpret_cast<const sockaddr*>(&v4));
-    }
-    return false;
-  }
-  return true;  // anything else is not the internet
-}
-
+// Called for every address curl is about to connect to, after its own DNS resolution, so a
+// name cannot resolve to one address when checked and another when connected.
 curl_socket_t open_public_socket(void* allow_private, curlsocktype, curl_sockaddr* address) {
-  if (!*static_cast<bool*>(allow_private) && private_address(&address->addr)) return CURL_SOCKET_BAD;
+  if (!*static_cast<bool*>(allow_private) && special_purpose_address(&address->addr)) return CURL_SOCKET_BAD;
   return ::socket(address->family, address->socktype, address->protocol);
 }
 
@@ -80,6 +58,8 @@ WebhookResult WebhookSender::send(const std::string& url, const std::string& eve
   curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  // Straight to the receiver: through a proxy the address checked would be the proxy's.
+  curl_easy_setopt(handle, CURLOPT_PROXY, "");
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
@@ -92,7 +72,7 @@ WebhookResult WebhookSender::send(const std::string& url, const std::string& eve
   const CURLcode code = curl_easy_perform(handle);
   if (code != CURLE_OK) {
     result.error = code == CURLE_COULDNT_CONNECT && !allow_private_
-                       ? "cannot connect (private and loopback addresses are refused)"
+                       ? "cannot connect (loopback, private and other special-purpose addresses are refused)"
                        : curl_easy_strerror(code);
     return result;
   }

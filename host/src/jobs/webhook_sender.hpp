@@ -1,9 +1,10 @@
 #pragma once
 // Delivers a finished job's webhook: a POST of JSON, signed so the receiver can tell it came
 // from this server and is fresh — X-Switchboard-Signature: sha256=<HMAC-SHA256 of the secret
-// over "<X-Switchboard-Timestamp>.<body>">. Only http and https, no redirects, and (unless
-// allowed) no loopback, private or link-local address, checked on the address curl actually
-// connects to, so a hostname that resolves inward is refused too.
+// over "<X-Switchboard-Timestamp>.<body>">. Only http and https, no redirects, no proxy, and
+// (unless allowed) no special-purpose address — loopback, private, link-local, … (see
+// address_filter.hpp) — checked on each address curl actually connects to, so a hostname
+// that resolves inward is refused too.
 
 #include <chrono>
 #include <string>

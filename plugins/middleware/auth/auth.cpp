@@ -13,6 +13,9 @@
 //                   API's own documentation and the web console's files say nothing a caller
 //                   could not send it anyway; the console's calls carry the user's credential)
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
+//   audience:       when set, a JWT's `aud` must be it (or a list holding it)
+//   issuer:         when set, a JWT's `iss` must be it
+// A JWT's `exp` (required), `nbf` and `iat` must be numbers of seconds from 1970 to 9999.
 // The principal of a key is its id, name and team; of a token, its `sub` as the id and its
 // `iss` as the name (the host owns a token's objects by issuer and subject).
 #include <openssl/evp.h>
@@ -89,6 +92,7 @@ class Auth final : public Middleware {
         throw std::invalid_argument(variable + " must be at least 32 characters long");  // never its value
       }
     }
+    jwt_expected_ = auth::jwt_expectations(config);
   }
 
   std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
@@ -106,7 +110,7 @@ class Auth final : public Middleware {
     if (credential.starts_with("sk_")) return check_key(credential);
     if (jwt_secret_.empty()) return fail(refuse(401, "UNAUTHORIZED", "invalid API key"));
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(host_.now().time_since_epoch()).count();
-    auto claims = auth::verify_hs256(credential, jwt_secret_, now);
+    auto claims = auth::verify_hs256(credential, jwt_secret_, now, jwt_expected_);
     if (!claims) {
       const bool forged = claims.error() == auth::JwtFailure::bad_signature ||
                           claims.error() == auth::JwtFailure::unsupported_algorithm;
@@ -149,6 +153,7 @@ class Auth final : public Middleware {
   HostServices& host_;
   std::set<std::string> public_paths_;
   std::string jwt_secret_;
+  auth::JwtExpectations jwt_expected_;
 };
 
 std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& host) {

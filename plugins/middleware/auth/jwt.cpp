@@ -4,8 +4,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
+#include <stdexcept>
 
 namespace auth {
 namespace {
@@ -62,7 +65,45 @@ std::optional<nlohmann::json> json_object(std::string_view part) {
   return parsed;
 }
 
+// The latest time a claim may name: 9999-12-31T23:59:59Z. Past it (1e300, infinity) a time
+// is nonsense, and it would overflow whatever converts it.
+constexpr double kLatestTime = 253402300799.0;
+
+// "exp", "nbf" and "iat", when present, are JSON numbers of seconds from 1970 to 9999.
+bool times_valid(const nlohmann::json& payload) {
+  for (const char* name : {"exp", "nbf", "iat"}) {
+    const auto claim = payload.find(name);
+    if (claim == payload.end()) continue;
+    if (!claim->is_number()) return false;
+    const double seconds = claim->get<double>();
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > kLatestTime) return false;
+  }
+  return true;
+}
+
+bool audience_matches(const nlohmann::json& payload, const std::string& audience) {
+  const auto aud = payload.find("aud");
+  if (aud == payload.end()) return false;
+  if (aud->is_string()) return *aud == audience;
+  return aud->is_array() && std::any_of(aud->begin(), aud->end(), [&](const nlohmann::json& each) {
+           return each.is_string() && each == audience;
+         });
+}
+
+std::string optional_text(const nlohmann::json& config, const char* name) {
+  const auto value = config.find(name);
+  if (value == config.end() || value->is_null()) return {};
+  if (!value->is_string() || value->get<std::string>().empty()) {
+    throw std::invalid_argument(std::string(name) + " must be a non-empty string");
+  }
+  return value->get<std::string>();
+}
+
 }  // namespace
+
+JwtExpectations jwt_expectations(const nlohmann::json& config) {
+  return {optional_text(config, "audience"), optional_text(config, "issuer")};
+}
 
 const char* describe(JwtFailure failure) {
   switch (failure) {
@@ -76,12 +117,18 @@ const char* describe(JwtFailure failure) {
       return "the token has expired (or carries no exp)";
     case JwtFailure::not_yet_valid:
       return "the token is not valid yet";
+    case JwtFailure::invalid_time:
+      return "the token's exp, nbf or iat is not a time (seconds from 1970 to 9999)";
+    case JwtFailure::wrong_audience:
+      return "the token is not meant for this audience";
+    case JwtFailure::wrong_issuer:
+      return "the token is not from the expected issuer";
   }
   return "invalid token";
 }
 
 tl::expected<nlohmann::json, JwtFailure> verify_hs256(std::string_view token, std::string_view secret,
-                                                      std::int64_t now_seconds) {
+                                                      std::int64_t now_seconds, const JwtExpectations& expectations) {
   const auto first = token.find('.');
   const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
@@ -97,13 +144,21 @@ tl::expected<nlohmann::json, JwtFailure> verify_hs256(std::string_view token, st
   if (signature->size() != expected.size() || CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
     return tl::unexpected(JwtFailure::bad_signature);
   }
+  if (!times_valid(*payload)) return tl::unexpected(JwtFailure::invalid_time);
   const auto exp = payload->find("exp");
-  if (exp == payload->end() || !exp->is_number() || exp->get<double>() <= static_cast<double>(now_seconds)) {
+  if (exp == payload->end() || exp->get<double>() <= static_cast<double>(now_seconds)) {
     return tl::unexpected(JwtFailure::expired);
   }
   const auto nbf = payload->find("nbf");
-  if (nbf != payload->end() && nbf->is_number() && nbf->get<double>() > static_cast<double>(now_seconds)) {
+  if (nbf != payload->end() && nbf->get<double>() > static_cast<double>(now_seconds)) {
     return tl::unexpected(JwtFailure::not_yet_valid);
+  }
+  if (!expectations.audience.empty() && !audience_matches(*payload, expectations.audience)) {
+    return tl::unexpected(JwtFailure::wrong_audience);
+  }
+  const auto iss = payload->find("iss");
+  if (!expectations.issuer.empty() && (iss == payload->end() || *iss != expectations.issuer)) {
+    return tl::unexpected(JwtFailure::wrong_issuer);
   }
   return *payload;
 }
