@@ -9,6 +9,8 @@ function(switchboard_add_plugin target)
   cmake_parse_arguments(PLUGIN "" "KIND;NAME;OUTPUT_DIR" "SOURCES" ${ARGN})
   if(NOT PLUGIN_OUTPUT_DIR)
     set(PLUGIN_OUTPUT_DIR ${SWITCHBOARD_PLUGIN_OUTPUT_DIR}/${PLUGIN_KIND})
+    # A plugin the server ships (test plugins name a folder of their own): part of `serve`.
+    set_property(GLOBAL APPEND PROPERTY SWITCHBOARD_SHIPPED_PLUGINS ${target})
   endif()
   add_library(${target} MODULE ${PLUGIN_SOURCES})
   target_link_libraries(${target} PRIVATE switchboard::plugin-api)
