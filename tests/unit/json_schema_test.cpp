@@ -86,6 +86,14 @@ namespace {
 
 using nlohmann::json;
 
+// Whether one of `problems` says `text` (valijson adds a problem for each enclosing property).
+bool says(const std::vector<std::string>& problems, const std::string& text) {
+  for (const auto& problem : problems) {
+    if (problem.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Patterns run on RE2: the backtracking std::regex valijson uses took 7.7 s for this pattern
 // against 26 a's and a '!', four times as long for each two more.
 TEST(JsonSchemaPatterns, ACatastrophicPatternAnswersInLinearTime) {
@@ -94,8 +102,7 @@ TEST(JsonSchemaPatterns, ACatastrophicPatternAnswersInLinearTime) {
   const auto started = std::chrono::steady_clock::now();
   const auto problems = schema->problems(std::string(5000, 'a') + "!");
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_NE(problems[0].find("does not match the pattern"), std::string::npos) << problems[0];
+  EXPECT_TRUE(says(problems, "does not match the pattern ^(a+)+$"));
   EXPECT_TRUE(schema->problems(std::string(5000, 'a')).empty());
   // Generous: RE2 takes microseconds; std::regex would not finish at all.
   EXPECT_LT(elapsed, std::chrono::seconds(1));
@@ -110,7 +117,9 @@ TEST(JsonSchemaPatterns, ALongStringMeetsPatternsAndFormatsWithoutRecursion) {
         {{"a", {{"pattern", "^[0-9]+$"}}}, {"b", {{"format", "date"}}}, {"c", {{"format", "date-time"}}}}}});
   ASSERT_TRUE(schema) << schema.error();
   EXPECT_TRUE(schema->problems({{"a", long_text}}).empty());
-  EXPECT_EQ(schema->problems({{"b", long_text}, {"c", long_text}}).size(), 2u);
+  const auto problems = schema->problems({{"b", long_text}, {"c", long_text}});
+  EXPECT_TRUE(says(problems, "/b: String should be a valid date"));
+  EXPECT_TRUE(says(problems, "/c: String should be a valid date-time"));
   EXPECT_TRUE(schema->problems({{"b", long_text + "-02-28"}}).empty()) << "a year may have any number of digits";
 }
 
@@ -126,8 +135,9 @@ TEST(JsonSchemaPatterns, PatternsKeepTheirMeaningInEveryPlaceOfASchema) {
                            {"propertyNames", {{"pattern", "^[a-z]+$"}}}});
   ASSERT_TRUE(schema) << schema.error();
   EXPECT_TRUE(schema->problems({{"pattern", "ABC"}, {"list", {"xy", "ax"}}, {"either", "bee"}}).empty());
-  EXPECT_EQ(schema->problems({{"pattern", "abc"}}).size(), 1u);
-  EXPECT_EQ(schema->problems({{"list", {"xy", "y"}}}).size(), 1u);
+  EXPECT_TRUE(says(schema->problems({{"pattern", "abc"}}), "/pattern: does not match the pattern ^[A-Z]{3}$"));
+  EXPECT_TRUE(says(schema->problems({{"list", {"xy", "y"}}}), "/list/1: does not match the pattern x"));
+  EXPECT_FALSE(says(schema->problems({{"list", {"xy", "y"}}}), "/list/0"));
   EXPECT_FALSE(schema->problems({{"either", "cat"}}).empty());
   EXPECT_FALSE(schema->problems({{"Upper", 1}}).empty()) << "propertyNames applies its pattern to names";
   // `const` keeps its value: the keyword inside it is data, not a pattern.
@@ -148,12 +158,12 @@ TEST(JsonSchemaPatterns, FormatsAreCheckedAsBefore) {
           ->problems(
               {{"d", "2024-02-29"}, {"t", "16:52:45+02:00"}, {"dt", "2022-07-18T16:52:45Z"}, {"e", "not checked"}})
           .empty());
-  EXPECT_EQ(schema->problems({{"d", "2023-02-29"}}).size(), 1u) << "not a leap year";
-  EXPECT_EQ(schema->problems({{"d", "2100-02-29"}}).size(), 1u) << "not a leap year";
+  EXPECT_TRUE(says(schema->problems({{"d", "2023-02-29"}}), "/d: String should be a valid date")) << "not a leap year";
+  EXPECT_TRUE(says(schema->problems({{"d", "2100-02-29"}}), "/d: String should be a valid date")) << "not a leap year";
   EXPECT_TRUE(schema->problems({{"d", "2000-02-29"}}).empty());
-  EXPECT_EQ(schema->problems({{"d", "2024-04-31"}}).size(), 1u);
-  EXPECT_EQ(schema->problems({{"t", "24:00:00Z"}}).size(), 1u);
-  EXPECT_EQ(schema->problems({{"dt", "2022-07-18 16:52:45Z"}}).size(), 1u);
+  EXPECT_TRUE(says(schema->problems({{"d", "2024-04-31"}}), "/d: String should be a valid date"));
+  EXPECT_TRUE(says(schema->problems({{"t", "24:00:00Z"}}), "/t: String should be a valid time"));
+  EXPECT_TRUE(says(schema->problems({{"dt", "2022-07-18 16:52:45Z"}}), "/dt: String should be a valid date-time"));
   EXPECT_TRUE(schema->problems({{"d", 5}}).empty()) << "formats apply to strings only";
 }
 

@@ -167,6 +167,8 @@ std::vector<std::string> JsonSchema::problems(const nlohmann::json& document) co
     }
     out.push_back((pointer.empty() ? "/" : pointer) + ": " + error.description);
   }
+  // valijson fails some keywords without saying why (propertyNames): still a problem.
+  if (out.empty()) out.push_back("/: does not match the schema");
   return out;
 }
 
