@@ -302,8 +302,8 @@ TEST_F(ScaleOut, ACanaryRunsOnBothAndARollbackOnOneEndsItOnBoth) {
 }
 
 // A key with a daily budget spending on both instances at once: the shared counters stop it
-// as soon as the sum passes the budget (apart, each instance would let it spend about the
-// budget again before it re-read the other's calls from the ledger).
+// before the sum passes the budget (apart, each instance would let it spend about the budget
+// again before it re-read the other's calls from the ledger).
 TEST(ScaleOutBudgets, AKeysBudgetHoldsAcrossBothInstances) {
   RedisServer redis;
   const std::string database = PostgresServer::shared().create_database("scale_out_budgets");
@@ -316,6 +316,7 @@ middleware: [auth]
 providers:
   - {name: priced-mock, plugin: mock, model: gpt-4o-mini, cost_model: price-table}
 default_provider: priced-mock
+budgets: {default_max_tokens: 64}
 )";
   const std::map<std::string, std::string> environment = {{"DATABASE_URL", database}, {"REDIS_URL", redis.url()}};
   ServerProcess first(ServerOptions{config, {}, environment, {}});
@@ -356,7 +357,7 @@ default_provider: priced-mock
   ASSERT_EQ(keys.size(), 1u);
   const double spent = keys[0]["spent_today_usd"].get<double>();
   const double per_call = spent / served;
-  EXPECT_GE(spent, kBudget);
+  EXPECT_GT(spent, kBudget / 2);
   EXPECT_LT(spent, kBudget + per_call * 1.01) << "served " << served << ", spent " << spent;
   EXPECT_FALSE(redis.cli("--scan --pattern 'switchboard:budget:*'").empty());
 }

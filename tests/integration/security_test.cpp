@@ -1,7 +1,8 @@
 // Budgets and the audit trail through the real binary: a key with a daily USD budget is
-// stopped mid-way by streamed calls alone (402 with the figures, on the gateway and on a
-// framework route), another key goes on; every authentication, refusal and admin action is
-// an audit event, readable with filters at GET /internal/audit — never with a credential.
+// stopped mid-way by streamed calls alone, before a call could pass it (402 with the figures,
+// on the gateway and on a framework route), another key goes on; every authentication,
+// refusal and admin action is an audit event, readable with filters at GET /internal/audit —
+// never with a credential.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -26,6 +27,7 @@ middleware: [auth, rate-limit]
 providers:
   - {name: priced-mock, plugin: mock, model: gpt-4o-mini, cost_model: price-table}
 default_provider: priced-mock
+budgets: {default_max_tokens: 64}
 )";
 
 class Security : public ::testing::Test {
@@ -74,13 +76,17 @@ TEST_F(Security, ABudgetStopsAKeyMidWayStreamedCallsIncluded) {
   EXPECT_EQ(error["code"], "BUDGET_EXCEEDED");
   EXPECT_EQ(error["period"], "daily");
   EXPECT_DOUBLE_EQ(error["budget_usd"].get<double>(), kBudget);
-  EXPECT_GE(error["spent_usd"].get<double>(), kBudget);
-  EXPECT_LT(error["spent_usd"].get<double>(), 2 * kBudget);  // stopped as soon as it was over
+  // Stopped before the next call could pass the budget: what is spent and what the call may
+  // cost (its prompt and 64 tokens of answer at gpt-4o-mini's price) do not fit.
+  EXPECT_LE(error["spent_usd"].get<double>(), kBudget);
+  EXPECT_GT(error["spent_usd"].get<double>() + error["call_max_usd"].get<double>(), kBudget);
+  EXPECT_GT(error["call_max_usd"].get<double>(), 64 * 0.6e-6);
   EXPECT_EQ(error["resets_at"].get<std::string>().size(), 20u) << error;
   EXPECT_EQ(error["request_id"], refused.header("x-request-id"));
 
-  // Every way to spend is closed: whole calls and framework routes too.
-  const std::string whole = R"({"model": "priced-mock/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})";
+  // Every way to spend as much is closed: whole calls and framework routes too.
+  const std::string whole =
+      R"({"model": "priced-mock/gpt-4o-mini", "messages": [{"role": "user", "content": "Tell me a story about a lighthouse keeper"}]})";
   EXPECT_EQ(client_.post("/v1/chat/completions", whole, {key}).status, 402);
   auto story = client_.post("/api/semantic-kernel", R"({"primary_character": "A", "secondary_character": "B"})", {key});
   EXPECT_EQ(story.status, 402) << story.body;

@@ -6,13 +6,19 @@
 //     load: a shorter secret refuses the plugin), `exp` required.
 // Missing, unknown, revoked or expired credentials: 401 (with WWW-Authenticate); a token with
 // a bad signature or another algorithm: 403. Public paths pass without one; /admin/ and
-// /internal/ are guarded by the host's admin token instead. Every success and failure is an
-// audit event (`auth.success`, `auth.failure`) — never with the credential. Configuration:
+// /internal/ are guarded by the host's admin token instead. A client (IP) that failed
+// `max_failures` times in its window of `failure_window_seconds` gets 429 with Retry-After
+// until the window ends, credentials unread. Every success is an audit event (`auth.success`);
+// failures are audited in aggregate (`auth.failure`): a client's first failure of a window, and
+// the failure that uses its window up with their count — never with the credential.
+// Configuration:
 //   public_paths:   paths that need no credential: exact, or a prefix ending in `*` (default
 //                   [/health, /health/ready, /openapi.json, /docs, /docs/*, /, /assets/*]: the
 //                   API's own documentation and the web console's files say nothing a caller
 //                   could not send it anyway; the console's calls carry the user's credential)
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
+//   max_failures:   failed authentications a client may make per window (default 10)
+//   failure_window_seconds: (default 60)
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -23,6 +29,7 @@
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/middleware.hpp>
 
+#include "failure_window.hpp"
 #include "jwt.hpp"
 
 namespace {
@@ -60,9 +67,18 @@ MiddlewareReply refuse(int status, std::string code, std::string message) {
   return reply;
 }
 
+// The failures a client may make per window, from the configuration.
+auth::FailureWindow failure_window(const nlohmann::json& config) {
+  const auto limit = config.value("max_failures", 10);
+  const auto seconds = config.value("failure_window_seconds", 60);
+  if (limit < 1 || limit > 1'000'000) throw std::invalid_argument("max_failures must be 1 to 1000000");
+  if (seconds < 1 || seconds > 86400) throw std::invalid_argument("failure_window_seconds must be 1 to 86400");
+  return auth::FailureWindow(limit, std::chrono::seconds(seconds));
+}
+
 class Auth final : public Middleware {
  public:
-  Auth(const nlohmann::json& config, HostServices& host) : host_(host) {
+  Auth(const nlohmann::json& config, HostServices& host) : host_(host), failures_(failure_window(config)) {
     public_paths_ = {"/health", "/health/ready", "/openapi.json", "/docs", "/docs/*", "/", "/assets/*"};
     if (config.contains("public_paths")) {
       if (!config["public_paths"].is_array()) throw std::invalid_argument("public_paths must be a list of paths");
@@ -87,6 +103,15 @@ class Auth final : public Middleware {
     if (is_public(request.path) || request.path.starts_with("/admin/") || request.path.starts_with("/internal/")) {
       return std::nullopt;
     }
+    if (auto limited = failures_exhausted(request)) return limited;
+    auto refusal = authenticate(request);
+    if (refusal) count_failure(request, *refusal);
+    return refusal;
+  }
+
+ private:
+  // Who the request is, from its credential: nothing (and the principal set), or the refusal.
+  std::optional<MiddlewareReply> authenticate(const HttpRequestInfo& request) {
     std::string credential = request.header("X-API-Key").value_or("");
     if (credential.empty()) {
       const std::string authorization = request.header("Authorization").value_or("");
@@ -111,7 +136,39 @@ class Auth final : public Middleware {
     return std::nullopt;
   }
 
- private:
+  // 429 while the client has used up its failures of the window.
+  std::optional<MiddlewareReply> failures_exhausted(const HttpRequestInfo& request) const {
+    const auto wait = failures_.blocked(request.client_ip, host_.now());
+    if (!wait) return std::nullopt;
+    MiddlewareReply reply{
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too many failed authentications from this client; retry in " + std::to_string(wait->count()) + " s",
+        {{"Retry-After", std::to_string(wait->count())}}};
+    reply.details = {{"retry_after", wait->count()}, {"limit", failure_limit_text()}};
+    return reply;
+  }
+
+  // Counts the failure against its client; audits the window's first one (with its path) and
+  // the one that uses the window up (with the count, without a path: it stands for them all).
+  void count_failure(const HttpRequestInfo& request, const MiddlewareReply& refusal) {
+    const int count = failures_.fail(request.client_ip, host_.now());
+    if (count == 1) {
+      host_.audit("auth.failure", {{"status", refusal.status}, {"reason", refusal.message}, {"count", 1}});
+    } else if (count == failures_.limit()) {
+      host_.audit("auth.failure", {{"status", refusal.status},
+                                   {"reason", refusal.message},
+                                   {"count", count},
+                                   {"limit", failure_limit_text()},
+                                   {"path", nullptr}});
+    }
+  }
+
+  std::string failure_limit_text() const {
+    return std::to_string(failures_.limit()) + " failed authentications per " +
+           std::to_string(failures_.window().count()) + " s";
+  }
+
   bool is_public(const std::string& path) const {
     if (public_paths_.count(path)) return true;
     for (const auto& each : public_paths_) {
@@ -132,13 +189,11 @@ class Auth final : public Middleware {
     return std::nullopt;
   }
 
-  // Audited without the credential: the host adds the path and the client; here the reason.
-  std::optional<MiddlewareReply> fail(MiddlewareReply reply) {
-    host_.audit("auth.failure", {{"status", reply.status}, {"reason", reply.message}});
-    return reply;
-  }
+  // A refusal of the credential: counted and audited in aggregate by on_request.
+  static std::optional<MiddlewareReply> fail(MiddlewareReply reply) { return reply; }
 
   HostServices& host_;
+  auth::FailureWindow failures_;
   std::set<std::string> public_paths_;
   std::string jwt_secret_;
 };
@@ -149,5 +204,5 @@ std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& ho
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.1.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.2.0",
                    "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)
