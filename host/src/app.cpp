@@ -7,11 +7,13 @@
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
 #include <switchboard/metrics.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/reply.hpp>
 #include <switchboard/reply_channel.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
+#include <switchboard/request_path.hpp>
 #include <switchboard/resilience.hpp>
 #include <switchboard/storage/api_keys.hpp>
 #include <switchboard/storage/audit_events.hpp>
@@ -104,6 +106,28 @@ bool json_nested_too_deep(std::string_view body) {
   return false;
 }
 
+// A UTF-8 byte order mark is no part of JSON text (RFC 8259 §8.1 lets a parser ignore it, and
+// nlohmann does). Removed once at the door, so the depth check, every middleware and every
+// handler read the same bytes: before, the depth check saw no '{' after the mark and let
+// 60 000 levels through to a handler, and input-guard scanned text the parser then skipped.
+void drop_byte_order_mark(std::string& body) {
+  if (body.starts_with("\xEF\xBB\xBF")) body.erase(0, 3);
+}
+
+// Routes only the admin token opens, decided from the matched route (the path is canonical
+// by then, so an unmatched path's prefix is the same thing).
+bool needs_admin_token(std::string_view route, bool metrics_need_token) {
+  const auto under = [route](std::string_view top) {
+    return route == top || (route.starts_with(top) && route.size() > top.size() && route[top.size()] == '/');
+  };
+  return under("/admin") || under("/internal") || (metrics_need_token && route == "/metrics");
+}
+
+HttpResponse invalid_path(std::string_view request_id) {
+  return error_response(400, "INVALID_PATH",
+                        "the request path has a dot segment, an encoded slash or a control character", request_id);
+}
+
 }  // namespace
 
 ResolvedPaths resolve_paths(const Config& config) {
@@ -182,7 +206,11 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
   add_worker_pool_metrics(*metrics_, *workers_);
   parallel_ = std::make_unique<ParallelRunner>(std::max<std::size_t>(2, config_.server.workers / 2));
   if (database_) {
-    checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_);
+    // Plugins save and resume runs while serving a request: its owner's runs.
+    checkpoints_ = std::make_unique<storage::CheckpointRepository>(*database_, [] {
+      const RequestContext* request = current_request();
+      return request ? owner_of(*request) : std::string();
+    });
     key_directory_ = std::make_unique<storage::ApiKeyRepository>(*database_);
   }
   provider_caller_ = std::make_unique<ProviderCaller>(*upstream_, *workers_);
@@ -389,6 +417,7 @@ struct App::Exchange {
   std::vector<plugin::Middleware*> chain;
   std::size_t middleware_ran = 0;
   std::string_view route = "unmatched";
+  bool admin_only = false;  // a route only the admin token opens
   int stream_status = 0;
 };
 
@@ -426,16 +455,24 @@ class App::ExchangeReply final : public Reply {
 };
 
 void App::handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel) {
+  // Everything past this point sees one spelling of the path and the body.
+  auto canonical = canonical_request_path(request.path);
+  if (canonical) request.path = std::move(*canonical);
+  drop_byte_order_mark(request.body);
   auto exchange = std::make_shared<Exchange>(std::move(request), registry_->lease(), std::move(channel));
   logging::ScopedContext log_context(exchange->context.log_context());
   CurrentRequestScope current(exchange->context);
   http_metrics_->started();
+  const std::string& request_id = exchange->context.request_id;
+  if (!canonical) return finish(*exchange, invalid_path(request_id));
 
   // Matched first so that an answer from middleware (401, 429, …) is counted under its route.
   auto match = router_.match(exchange->request.method, exchange->request.path);
   if (match.handler || match.async_handler) exchange->route = match.pattern;
+  exchange->admin_only =
+      needs_admin_token(match.handler || match.async_handler ? match.pattern : std::string_view(exchange->request.path),
+                        config_.metrics.require_token);
   if (auto early = before_handler(*exchange)) return finish(*exchange, std::move(*early));
-  const std::string& request_id = exchange->context.request_id;
   if (!match.handler && !match.async_handler && !match.allowed_methods.empty()) {
     auto response = error_response(
         405, "METHOD_NOT_ALLOWED",
@@ -489,6 +526,9 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
                           context.request_id);
   }
   for (const auto& name : config_.middleware) {
+    // The admin token is the credential of the routes it guards (checked below, whatever
+    // middleware runs): an API key is not asked for as well (/metrics with require_token).
+    if (exchange.admin_only && name == "auth") continue;
     if (auto p = exchange.lease->find(name); p && p->middleware) {
       exchange.chain.push_back(p->middleware);
     } else if (name == "auth") {  // fail closed: never serve unauthenticated what should not be
@@ -522,19 +562,54 @@ std::optional<HttpResponse> App::before_handler(Exchange& exchange) {
       }
     }
   }
-  if (exchange.request.path.starts_with("/admin/") || exchange.request.path.starts_with("/internal/") ||
-      (config_.metrics.require_token && exchange.request.path == "/metrics")) {
-    // Admin and internal routes always need the admin token, whatever middleware is loaded.
-    auto authorization = exchange.request.header("Authorization");
-    if (!authorization || !authorization->starts_with("Bearer ") || authorization->size() == 7) {
-      auto response = error_response(401, "UNAUTHORIZED", "admin token required (Authorization: Bearer <token>)",
-                                     context.request_id);
-      response.set_header("WWW-Authenticate", "Bearer");
-      return response;
-    }
-    if (!constant_time_equals(authorization->substr(7), admin_token_)) {
-      log().warn("admin token rejected", {{"client_ip", exchange.request.client_ip}, {"path", exchange.request.path}});
-      return error_response(403, "FORBIDDEN", "invalid admin token", context.request_id);
+  // Admin and internal routes always need the admin token, whatever middleware is loaded.
+  if (exchange.admin_only) return admin_token_refusal(exchange.request, context.request_id);
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> App::admin_token_refusal(const HttpRequest& request, std::string_view request_id) const {
+  auto authorization = request.header("Authorization");
+  if (!authorization || !authorization->starts_with("Bearer ") || authorization->size() == 7) {
+    auto response =
+        error_response(401, "UNAUTHORIZED", "admin token required (Authorization: Bearer <token>)", request_id);
+    response.set_header("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  if (!constant_time_equals(authorization->substr(7), admin_token_)) {
+    log().warn("admin token rejected", {{"client_ip", request.client_ip}, {"path", request.path}});
+    return error_response(403, "FORBIDDEN", "invalid admin token", request_id);
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> App::admit_before_body(HttpRequest head, std::optional<std::size_t> declared_length) {
+  const std::string request_id = accept_or_generate_request_id(head.header("X-Request-ID"));
+  const auto refuse = [&](HttpResponse response) {
+    response.set_header("X-Request-ID", request_id);
+    http_metrics_->started();
+    http_metrics_->finished(head.method, "unmatched", response.status, 0.0, std::nullopt);
+    return std::optional(std::move(response));
+  };
+  auto canonical = canonical_request_path(head.path);
+  if (!canonical) return refuse(invalid_path(request_id));
+  head.path = std::move(*canonical);
+  const auto match = router_.match(head.method, head.path);
+  const bool matched = match.handler || match.async_handler;
+  if (needs_admin_token(matched ? match.pattern : std::string_view(head.path), config_.metrics.require_token)) {
+    if (auto refusal = admin_token_refusal(head, request_id)) return refuse(std::move(*refusal));
+  }
+  const auto lease = registry_->lease();
+  const plugin::HttpRequestInfo info{head.method,    head.path, head.query, head.headers, declared_length.value_or(0),
+                                     head.client_ip, request_id};
+  for (const auto& name : config_.middleware) {
+    const auto plugin = lease->find(name);
+    // on_headers came with plugin-api 2.1: a plugin built for 2.0 has no such entry.
+    if (!plugin || !plugin->middleware || plugin->api_minor < 1) continue;
+    try {
+      if (auto reply = plugin->middleware->on_headers(info)) return refuse(refusal_response(*reply, request_id));
+    } catch (const std::exception& e) {
+      log().error("middleware threw on a request head", {{"error", e.what()}});
+      return refuse(error_response(500, "INTERNAL_ERROR", "internal error", request_id));
     }
   }
   return std::nullopt;

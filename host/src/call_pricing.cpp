@@ -94,6 +94,7 @@ storage::LedgerEntry priced_entry(const RegistrySnapshot& plugins, const Provide
   entry.operation = labels.operation;
   entry.framework = labels.framework;
   entry.api_key_id = labels.api_key_id;
+  entry.owner = labels.owner;
   entry.provider = instance.name;
   entry.model = result && !result->model.empty() ? result->model : model;
   entry.latency_ms = latency_ms;

@@ -22,6 +22,7 @@ struct UsageLabels {
   std::string operation = "chat_completion";
   std::string framework = "gateway";
   std::string api_key_id;
+  std::string owner;  // owner_of the request (owner.hpp)
   // Not recorded: the W3C trace headers (traceparent, tracestate) every attempt of the call
   // sends upstream. They travel with the labels because both describe the call, not an attempt.
   plugin::HeaderList trace_headers = {};

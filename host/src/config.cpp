@@ -1,5 +1,6 @@
 #include <switchboard/config.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -410,6 +411,7 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("jobs.heartbeat_seconds", config.jobs.heartbeat_seconds, 1, 3600);
   reader.integer("jobs.stale_after_seconds", config.jobs.stale_after_seconds, 2, 86400);
   reader.integer("jobs.max_attempts", config.jobs.max_attempts, 1, 100);
+  reader.integer("jobs.timeout_seconds", config.jobs.timeout_seconds, 1, 86400);
   reader.string("jobs.webhook_secret", config.jobs.webhook_secret);
   reader.integer("jobs.webhook_attempts", config.jobs.webhook_attempts, 1, 100);
   reader.integer("jobs.webhook_backoff_ms", config.jobs.webhook_backoff_ms, 10, 3'600'000);
@@ -444,6 +446,12 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("retention.audit_days", config.retention.audit_days, 0, 36500);
   reader.integer("retention.sweep_minutes", config.retention.sweep_minutes, 1, 10080);
   reader.strings("middleware", config.middleware);
+  // /metrics counts every tenant's calls: behind the admin token whenever the `auth`
+  // middleware tells tenants apart, unless `metrics.require_token` says otherwise.
+  if (!reader.find("metrics.require_token")) {
+    config.metrics.require_token =
+        std::find(config.middleware.begin(), config.middleware.end(), "auth") != config.middleware.end();
+  }
   reader.string("default_provider", config.default_provider);
   reader.one_of("routing.strategy", config.routing.strategy,
                 {"fallback", "round_robin", "weighted", "least_busy", "lowest_latency", "lowest_cost"});

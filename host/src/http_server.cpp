@@ -59,7 +59,8 @@ class DynamicHeader final : public Http::Header::Header {
   std::string value_;
 };
 
-HttpRequest convert(const Http::Request& request) {
+// The request line and headers: all there is before the body step has read the body.
+HttpRequest convert_head(const Http::Request& request) {
   HttpRequest out;
   out.method = Http::methodString(request.method());
   out.path = request.resource();
@@ -71,6 +72,11 @@ HttpRequest convert(const Http::Request& request) {
     out.headers.emplace_back(header->name(), value.str());
   }
   for (const auto& [name, raw] : request.headers().rawList()) out.headers.emplace_back(raw.name(), raw.value());
+  return out;
+}
+
+HttpRequest convert(const Http::Request& request) {
+  HttpRequest out = convert_head(request);
   out.body = request.body();
   try {
     out.client_ip = request.address().host();
@@ -109,6 +115,7 @@ class ReactorPump;
 
 // Shared by the handler clones of all reactor threads.
 struct ServerState {
+  std::size_t max_body_bytes = 0;  // a larger declared body is refused before it is read
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
   std::mutex pumps_mutex;
@@ -556,9 +563,32 @@ class Handler final : public Http::Handler {
     });
   }
 
-  // In place of Pistache's own parser, one without its chunked-body hang (see the header).
+  // In place of Pistache's own parser, one without its chunked-body hang that asks the app
+  // about each request before reading its body (see the header).
   void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
-    peer->putData(ParserData, make_request_parser(getMaxRequestSize()));
+    std::string client_ip;
+    try {
+      client_ip = peer->address().host();
+    } catch (const std::exception&) {
+    }
+    auto check = [app = app_, client_ip](const Http::Request& head, std::optional<std::size_t> declared_length) {
+      HttpRequest converted = convert_head(head);
+      converted.client_ip = client_ip;
+      return app->admit_before_body(std::move(converted), declared_length);
+    };
+    // A request refused before its body was read is answered here, on the reactor, directly (it
+    // is small and the socket's buffer has room), and the connection ends: shut for writing
+    // only, so the client reads the answer before the connection goes (a reset could discard
+    // it); the parser drops whatever the client still sends until it hangs up.
+    auto write = [peer = std::weak_ptr<Tcp::Peer>(peer)](const HttpResponse& answer) {
+      const auto alive = peer.lock();
+      if (!alive) return;
+      const std::string bytes = serialize(answer, /*keep_alive=*/false);
+      (void)::send(alive->fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(alive->fd(), SHUT_WR);  // never close(): Pistache owns the fd
+    };
+    peer->putData(ParserData,
+                  make_request_parser(getMaxRequestSize(), state_->max_body_bytes, std::move(check), std::move(write)));
   }
 
   void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
@@ -670,7 +700,7 @@ HttpServer::HttpServer(App& app, HttpServerOptions options) : impl_(new Impl{app
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-  keep_cache_control_raw();
+  keep_headers_raw();
   Address address(impl_->options.host, Port(impl_->options.port));
   impl_->endpoint = std::make_unique<Http::Endpoint>(address);
   auto options = Http::Endpoint::options()
@@ -683,6 +713,7 @@ void HttpServer::start() {
   impl_->endpoint->init(options);
   impl_->endpoint->setHandler(Http::make_handler<Handler>(&impl_->app, impl_->state));
   auto* state = impl_->state.get();
+  state->max_body_bytes = impl_->options.max_request_bytes;
   state->wake_thread = std::thread([state] { run_wake_thread(*state); });
   impl_->endpoint->serveThreaded();
 }

@@ -1,6 +1,7 @@
 #include "llm_call_gate.hpp"
 
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 
 #include "audit_log.hpp"
 #include "budget_guard.hpp"
@@ -52,7 +53,7 @@ std::string billed_principal(const RequestContext* context) {
   const auto& principal = *context->principal;
   if (principal.kind == "api_key") return principal.id;
   if (principal.kind != "jwt" || principal.id.empty()) return {};
-  return std::string(kJwtPrincipalPrefix) + (principal.name.empty() ? "" : principal.name + "|") + principal.id;
+  return owner_of(*context);
 }
 
 tl::expected<std::shared_ptr<BudgetHold>, plugin::MiddlewareReply> LlmCallGate::hold(const RequestContext* context,

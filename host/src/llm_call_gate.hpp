@@ -70,8 +70,8 @@ class LlmCallGate {
 // The API key a request's calls are billed to: its principal's id when a key authenticated it.
 std::string billed_key(const RequestContext* context);
 
-// Who a request's calls are billed to in the usage ledger and held to a budget: the API key's
-// id, or "jwt:" and the token's subject (after its issuer, when the principal names one).
+// Whose budget a request's calls are held to: the API key's id, or a JWT's owner
+// ("jwt:<iss>:<sub>", owner.hpp: each subject of each issuer has the configured budgets).
 inline constexpr std::string_view kJwtPrincipalPrefix = "jwt:";
 std::string billed_principal(const RequestContext* context);
 

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 
@@ -127,7 +128,8 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   UsageLabels labels;  // what the ledger records the call as
   labels.operation = context ? context->usage_operation : "request";
   labels.framework = context ? context->usage_framework : "";
-  labels.api_key_id = billed_principal(context);
+  labels.api_key_id = billed_key(context);
+  labels.owner = context ? owner_of(*context) : "";
   if (context) labels.trace_headers = context->trace.upstream_headers();
   labels.budget = std::move(*held);
   // An in-process call is priced here, after the ledger has it (the router does its own).
@@ -162,7 +164,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   std::string cache_name;
   std::optional<CachedAnswer> cached;
   if (cache_ && !(context && context->cache_bypass)) {
-    cache_name = cache_->name_of(instance->name, labels.api_key_id, effective);
+    cache_name = cache_->name_of(instance->name, labels.owner, effective);
     cached = cache_->find(cache_name);
   }
   try {

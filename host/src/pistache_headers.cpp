@@ -17,10 +17,13 @@ struct PistacheRegistryMap {
 };
 template struct ExposePrivate<PistacheRegistryMap, &Header::Registry::registry>;
 
-void keep_cache_control_raw() {
+void keep_headers_raw() {
   static std::once_flag once;
-  std::call_once(once,
-                 [] { (Header::Registry::instance().*private_member(PistacheRegistryMap{})).erase("Cache-Control"); });
+  std::call_once(once, [] {
+    auto& registry = Header::Registry::instance().*private_member(PistacheRegistryMap{});
+    registry.erase("Cache-Control");
+    registry.erase("Content-Length");
+  });
 }
 
 }  // namespace switchboard

@@ -16,7 +16,9 @@ BudgetLimits StoredBudgets::limits(const std::string& principal) {
 
 std::int64_t StoredBudgets::spent_since(const std::string& principal, const std::string& since) {
   flush_ledger_();  // what this instance has priced is in the ledger before it is read
-  return storage::UsageLedger(database_).spent_by_key(principal, since);
+  storage::UsageLedger ledger(database_);
+  if (principal.starts_with(kJwtPrincipalPrefix)) return ledger.spent_by_owner(principal, since);
+  return ledger.spent_by_key(principal, since);
 }
 
 }  // namespace switchboard

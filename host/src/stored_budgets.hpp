@@ -1,7 +1,8 @@
 #pragma once
 // The budgets a BudgetGuard holds calls to, as the store keeps them: an API key's are stored
-// with the key; a JWT subject ("jwt:…", see billed_principal) has the configured ones. Spend
-// is read from the usage ledger once what the ledger writer holds is stored.
+// with the key; a JWT subject (its owner, "jwt:<iss>:<sub>": billed_principal) has the
+// configured ones. Spend is read from the usage ledger (a key's calls, or the subject's as
+// their owner) once what the ledger writer holds is stored.
 
 #include <functional>
 

@@ -23,7 +23,7 @@ using namespace Pistache;
 // The body of the request `text` holds, read as two pieces split at `split`; nothing when the
 // parser wants more bytes or refuses them.
 std::optional<std::string> parse(const std::string& text, std::size_t split) {
-  const auto parser = switchboard::make_request_parser(8 * 1024);
+  const auto parser = switchboard::make_request_parser(8 * 1024, 4 * 1024);
   try {
     if (!parser->feed(text.data(), split)) return std::nullopt;
     auto state = parser->parse();
@@ -42,7 +42,7 @@ std::optional<std::string> parse(const std::string& text, std::size_t split) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const bool prepared = (switchboard::keep_cache_control_raw(), true);
+  static const bool prepared = (switchboard::keep_headers_raw(), true);
   (void)prepared;
   const std::string text(reinterpret_cast<const char*>(data), size);
   const auto whole = parse(text, size);

@@ -9,6 +9,7 @@
 #include <switchboard/log.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
+#include <switchboard/request_path.hpp>
 #include <switchboard/router.hpp>
 
 #include "api/character_input.hpp"
@@ -38,6 +39,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string id = switchboard::accept_or_generate_request_id(text);
   if (!switchboard::is_acceptable_request_id(id)) __builtin_trap();
   if (id != text && switchboard::is_acceptable_request_id(text)) __builtin_trap();
+
+  // A canonical path is one the router and every prefix check read alike: no empty or dot
+  // segment, no trailing slash, and canonical again unchanged.
+  if (auto canonical = switchboard::canonical_request_path(text)) {
+    const std::string& path = *canonical;
+    if (path.empty() || path.front() != '/' || path.find("//") != std::string::npos ||
+        (path.size() > 1 && path.back() == '/') || path.find("/./") != std::string::npos ||
+        path.find("/../") != std::string::npos || path.ends_with("/..") || path.ends_with("/.") ||
+        path.find('\\') != std::string::npos)
+      __builtin_trap();
+    if (switchboard::canonical_request_path(path) != canonical) __builtin_trap();
+  }
 
   auto match = router().match("POST", text);
   for (const auto& [name, value] : match.params) {

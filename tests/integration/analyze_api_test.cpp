@@ -4,6 +4,8 @@
 // bad requests refused naming the field.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "../support/fake_upstream.hpp"
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
@@ -82,6 +84,37 @@ TEST_F(Analyze, RepairsThatRunOutAnswer422WithTheProblems) {
   EXPECT_EQ(error["details"]["repairs"], 2);
   EXPECT_FALSE(error["details"]["problems"].empty());
   EXPECT_EQ(upstream_.requests().size(), 3u);  // the first answer and two repairs
+}
+
+TEST_F(Analyze, ACatastrophicPatternAnswersAtOnceAndTheServerLives) {
+  // std::regex took 7.7 s for 26 a's and a '!' against this pattern, four times as long for
+  // each two more: 60 would take years. RE2 matches in linear time.
+  const json schema = {
+      {"type", "object"}, {"required", {"v"}}, {"properties", {{"v", {{"type", "string"}, {"pattern", "^(a+)+$"}}}}}};
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = analyze({{"prompt", json({{"v", std::string(60, 'a') + "!"}}).dump()}, {"schema", schema}});
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(reply.status, 422) << reply.body;
+  EXPECT_NE(reply.body.find("does not match the pattern"), std::string::npos) << reply.body;
+  // Three validations (the answer and two repairs) through the fake upstream; generous for a
+  // loaded machine and the ASan build, and still nowhere near what backtracking took.
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
+  EXPECT_EQ(client_.get("/health").status, 200);
+}
+
+TEST_F(Analyze, APatternMeetingA45000CharacterStringNoLongerKillsTheServer) {
+  // std::regex recursed once per character of the string and overflowed the stack.
+  const std::string long_text(45'000, 'a');
+  const json schema = {{"type", "object"},
+                       {"properties", {{"v", {{"type", "string"}, {"pattern", "^(a|b)+$"}, {"const", long_text}}}}}};
+  auto reply = analyze({{"prompt", json({{"v", long_text}}).dump()}, {"schema", schema}});
+  ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 300);
+  EXPECT_EQ(reply.json()["result"]["v"], long_text);
+  // A pattern RE2 cannot run (a back reference) is refused up front, naming why.
+  auto refused = analyze({{"prompt", "{}"}, {"schema", {{"type", "string"}, {"pattern", "(a)\\1"}}}});
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("RE2"), std::string::npos) << refused.body;
+  EXPECT_EQ(client_.get("/health").status, 200);
 }
 
 TEST_F(Analyze, WithoutASchemaTheSeedsStructuredResponseComesBack) {

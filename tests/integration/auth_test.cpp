@@ -127,6 +127,12 @@ TEST_F(Auth, JwtsAreCheckedForSignatureAlgorithmAndExpiry) {
   ASSERT_EQ(valid.status, 200) << valid.body;
   EXPECT_EQ(valid.json()["principal"]["kind"], "jwt");
   EXPECT_EQ(valid.json()["principal"]["id"], "user-7");
+  EXPECT_EQ(valid.json()["principal"]["name"], "");
+  // The issuer is the principal's name: the host owns a token's objects by issuer and subject.
+  auto issued = status_with(
+      bearer(auth::sign_jwt({{"iss", "https://id.example"}, {"sub", "user-7"}, {"exp", now + 300}}, kSecret)));
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(issued.json()["principal"]["name"], "https://id.example");
 
   EXPECT_EQ(status_with(bearer(auth::sign_jwt({{"sub", "u"}, {"exp", now - 5}}, kSecret))).status, 401);
   EXPECT_EQ(status_with(bearer(auth::sign_jwt({{"sub", "u"}}, kSecret))).status, 401);  // no exp

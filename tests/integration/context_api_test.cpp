@@ -83,7 +83,7 @@ class Context : public ::testing::Test {
   std::unique_ptr<storage::Database> store() { return storage::open_database("", server_.data_dir()); }
   std::string stored_text(const std::string& file_id) {
     auto db = store();
-    auto file = storage::ContextFileRepository(*db).get(file_id);
+    auto file = storage::ContextFileRepository(*db).get(file_id, "");
     return file ? file->content : "<none>";
   }
 
@@ -162,7 +162,7 @@ TEST_F(Context, PromptsRunWithTheFileThroughEachFrameworkAndAreStored) {
     EXPECT_EQ(body["request_id"], reply.header("x-request-id"));
 
     auto db = store();
-    const auto run = storage::ContextExecutionRepository(*db).get(body["execution_id"].get<std::int64_t>());
+    const auto run = storage::ContextExecutionRepository(*db).get(body["execution_id"].get<std::int64_t>(), "");
     ASSERT_TRUE(run) << framework;
     EXPECT_EQ(run->original_filename, "owls.txt");
     EXPECT_EQ(run->file_type, "txt");
@@ -184,7 +184,7 @@ TEST_F(Context, PromptsRunWithTheFileThroughEachFrameworkAndAreStored) {
   EXPECT_GE(failed.status, 500) << failed.body;
   {
     auto db = store();
-    const auto runs = storage::ContextExecutionRepository(*db).list(1, 0);
+    const auto runs = storage::ContextExecutionRepository(*db).list("", 1, 0);
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].status, "failed");
     EXPECT_EQ(runs[0].user_prompt, "[mock:fail] u");
@@ -198,7 +198,7 @@ TEST_F(Context, PromptsRunWithTheFileThroughEachFrameworkAndAreStored) {
       execute({{"file_id", file_id}, {"system_prompt", "s"}, {"user_prompt", "u"}, {"framework", "langgraph"}}), 503,
       "FRAMEWORK_UNAVAILABLE");
   auto db = store();
-  EXPECT_EQ(storage::ContextExecutionRepository(*db).list(100, 0).size(), 7u);
+  EXPECT_EQ(storage::ContextExecutionRepository(*db).list("", 100, 0).size(), 7u);
 }
 
 TEST_F(Context, UploadsThatAreNotOneSupportedFileAreRefused) {

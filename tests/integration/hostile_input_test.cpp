@@ -194,6 +194,96 @@ TEST_F(Hostile, DeeplyNestedJsonIsRefusedBeforeItIsParsed) {
   EXPECT_EQ(status_of(text), 200) << text.substr(0, 300);
 }
 
+TEST_F(Hostile, AByteOrderMarkDoesNotHideDeepNestingOrTheBody) {
+  // A UTF-8 BOM before the JSON once skipped the depth check: 60 000 levels killed the server.
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string deep = std::string(60'000, '[') + std::string(60'000, ']');
+  const auto answer =
+      exchange(port(), {post("/api/workflows/prompt-chain", bom + R"({"input": {"text": )" + deep + "}}")});
+  EXPECT_EQ(status_of(answer), 400) << answer.substr(0, 300);
+  EXPECT_NE(body_of(answer).find("nested deeper than 64 levels"), std::string::npos) << answer.substr(0, 300);
+  // A body with a BOM is the same JSON as without it.
+  const auto story = exchange(
+      port(), {post("/api/semantic-kernel", bom + R"({"primary_character": "A", "secondary_character": "B"})")});
+  EXPECT_EQ(status_of(story), 200) << story.substr(0, 300);
+}
+
+TEST_F(Hostile, AMalformedContentLengthIsA400WithoutInternalText) {
+  // "-1" answered 500 with basic_string::_M_create in the body, 20 digits 500 with stoull.
+  for (const std::string length : {"-1", "99999999999999999999", "abc", "1e3"}) {
+    const auto answer =
+        exchange(port(), {"POST /api/semantic-kernel HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Content-Length: " +
+                          length + "\r\n\r\n{}"});
+    EXPECT_EQ(status_of(answer), 400) << length << ": " << answer.substr(0, 300);
+    EXPECT_EQ(error_code(answer), "INVALID_REQUEST") << answer;
+    for (const char* internal : {"_M_create", "stoull", "basic_string", "what()"}) {
+      EXPECT_EQ(answer.find(internal), std::string::npos) << answer;
+    }
+  }
+}
+
+TEST_F(Hostile, ABodyTooLargeIsRefusedFromItsDeclaredLengthBeforeItIsSent) {
+  // Only the head is sent: the answer comes without the server waiting for (or keeping) 20 MiB.
+  const auto started = Clock::now();
+  const auto answer = exchange(port(),
+                               {"POST /api/semantic-kernel HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                "application/json\r\nContent-Length: 20971520\r\n\r\n{"},
+                               std::chrono::milliseconds(0), std::chrono::seconds(5));
+  EXPECT_EQ(status_of(answer), 413) << answer.substr(0, 300);
+  EXPECT_EQ(error_code(answer), "PAYLOAD_TOO_LARGE");
+  EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer.substr(0, 300);
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(3)) << "answered without waiting for the body";
+}
+
+TEST_F(Hostile, DoubledSlashesAndDotSegmentsNeverReachAnotherRoute) {
+  HttpClient client(server_->base_url());
+  // The router ignores empty segments; every check now sees the same path it routes.
+  EXPECT_EQ(client.get("//health").status, 200);
+  EXPECT_EQ(client.get("/health/").status, 200);
+  for (const char* path : {"//admin/keys", "/admin//keys", "///internal/logs", "//internal/audit", "/admin/keys/"}) {
+    auto reply = client.get(path);
+    EXPECT_EQ(reply.status, 401) << path << ": " << reply.body;
+    EXPECT_EQ(reply.json()["error"]["code"], "UNAUTHORIZED") << path;
+  }
+  // Every documented admin and internal route, doubled, with a trailing slash, and through a
+  // doubled slash mid-way: the admin token is asked for every time.
+  const auto document = client.get("/openapi.json").json();
+  ASSERT_TRUE(document.contains("paths")) << "the OpenAPI document lists the routes";
+  int checked = 0;
+  for (const auto& [documented, operations] : document["paths"].items()) {
+    if (!documented.starts_with("/admin") && !documented.starts_with("/internal")) continue;
+    std::string path;  // {name} parameters filled in
+    for (std::size_t i = 0; i < documented.size(); ++i) {
+      if (documented[i] == '{') {
+        i = documented.find('}', i);
+        path += "x";
+      } else {
+        path += documented[i];
+      }
+    }
+    for (const auto& [method, operation] : operations.items()) {
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const auto second = path.find('/', 1);
+      const std::string doubled_inside =
+          second == std::string::npos ? path + "//" : path.substr(0, second) + "/" + path.substr(second);
+      for (const std::string& variant : {"/" + path, path + "/", doubled_inside}) {
+        auto reply = client.request(upper, variant, "{}", {"Content-Type: application/json"});
+        EXPECT_EQ(reply.status, 401) << upper << " " << variant << ": " << reply.body.substr(0, 200);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 30) << "admin and internal routes found in the document";
+  for (const char* path : {"/api/../admin/keys", "/./admin/keys", "/%2e%2e/admin/keys", "/admin%2fkeys",
+                           "/admin%2Fkeys", "/api/stories/%2e"}) {
+    auto reply = client.get(path);
+    EXPECT_EQ(reply.status, 400) << path << ": " << reply.body;
+    EXPECT_EQ(reply.json()["error"]["code"], "INVALID_PATH") << path;
+  }
+}
+
 TEST_F(Hostile, AHugeNameIsRefusedWithoutOverflowingTheStack) {
   // " on" and a million letters once sent std::regex (the event-handler rule) a million levels
   // deep: the server died. Now it is only too long.

@@ -1,6 +1,7 @@
 // Asynchronous jobs through the real binary: a job is accepted (202), run, and read back with
 // its result; its webhook reaches a receiver that fails twice first, signed so the receiver
-// can check it; a server killed while a job runs loses nothing — the next one runs it again.
+// can check it; a server killed while a job runs loses nothing — the next one runs it again,
+// once: a job interrupted twice, or running past its timeout, fails and is not run again.
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
@@ -33,7 +34,7 @@ std::string hmac_hex(const std::string& key, const std::string& text) {
   return out;
 }
 
-std::string config(const std::string& storage, int mock_latency_ms) {
+std::string config(const std::string& storage, int mock_latency_ms, const std::string& more_jobs = "") {
   return R"(
 plugins:
   - {name: mock, file: providers/mock.so, config: {latency_ms: )" +
@@ -41,7 +42,7 @@ plugins:
   - {name: free, file: cost/free.so}
 middleware: []
 jobs: {heartbeat_seconds: 1, stale_after_seconds: 3, webhook_secret: ")" +
-         kSecret + R"(", webhook_backoff_ms: 100, webhook_allow_private: true}
+         kSecret + R"(", webhook_backoff_ms: 100, webhook_allow_private: true)" + more_jobs + R"(}
 )" + storage;
 }
 
@@ -165,6 +166,52 @@ TEST(Jobs, AJobRunningWhenItsServerDiesIsRunAgainByTheNext) {
   ASSERT_EQ(job["status"], "completed") << job.dump() << second.log();
   EXPECT_EQ(job["attempts"], 2);
   EXPECT_TRUE(job["result"]["entities"].is_object());
+}
+
+// A job that kills its server (it once did: a schema pattern overflowed std::regex's stack)
+// is run once more after the crash, not again and again: the second interruption fails it.
+TEST(Jobs, AJobInterruptedTwiceIsNotRunAThirdTime) {
+  TempDir store;
+  const std::string storage = "storage: {url: \"sqlite://" + (store.path() / "jobs.db").string() + "\"}\n";
+  std::string id;
+  for (int start = 1; start <= 2; ++start) {
+    ServerProcess crashing(ServerOptions{config(storage, 6000), {}, {}, {}});
+    HttpClient client(crashing.base_url());
+    if (id.empty()) {
+      auto accepted = client.post("/v1/jobs", json({{"job_type", "analyze"}, {"request_params", kAnalyze}}).dump());
+      ASSERT_EQ(accepted.status, 202) << accepted.body;
+      id = accepted.json()["job_id"].get<std::string>();
+    }
+    const auto running =
+        wait_for(client, id, [start](const json& j) { return j["status"] == "processing" && j["attempts"] == start; });
+    ASSERT_EQ(running["status"], "processing") << start << ": " << running.dump();
+    crashing.stop(9);
+  }
+  ServerProcess after(ServerOptions{config(storage, 0), {}, {}, {}});
+  HttpClient client(after.base_url());
+  const auto job =
+      wait_for(client, id, [](const json& j) { return j["status"] != "processing" && j["status"] != "pending"; });
+  EXPECT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_EQ(job["attempts"], 2) << job.dump();
+  EXPECT_NE(job.dump().find("interrupted"), std::string::npos) << job.dump();
+}
+
+TEST(Jobs, AJobRunningPastItsTimeoutFailsAndIsNotRunAgain) {
+  ServerProcess server(ServerOptions{config("", 5000, ", timeout_seconds: 1"), {}, {}, {}});
+  HttpClient client(server.base_url());
+  auto accepted = client.post("/v1/jobs", json({{"job_type", "analyze"}, {"request_params", kAnalyze}}).dump());
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const auto id = accepted.json()["job_id"].get<std::string>();
+  const auto started = std::chrono::steady_clock::now();
+  const auto job = wait_for(client, id, [](const json& j) { return j["status"] == "failed"; });
+  ASSERT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_NE(job.dump().find("timed out after 1 s"), std::string::npos) << job.dump();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4)) << "failed before the call ended";
+  // The call it was waiting for ends later; the job stays failed, run once.
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  const auto later = client.get("/v1/jobs/" + id).json();
+  EXPECT_EQ(later["status"], "failed") << later.dump();
+  EXPECT_EQ(later["attempts"], 1);
 }
 
 }  // namespace

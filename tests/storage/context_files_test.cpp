@@ -41,7 +41,7 @@ TEST_P(ContextFiles, ComeBackWhole) {
   ContextFileRepository files(*db_);
   const auto stored = file("ctx_0123456789abcdef0123456789abcdef", system_clock::now());
   files.create(stored);
-  const auto read = files.get(stored.id);
+  const auto read = files.get(stored.id, "");
   ASSERT_TRUE(read);
   EXPECT_EQ(read->id, stored.id);
   EXPECT_EQ(read->filename, stored.filename);
@@ -53,7 +53,7 @@ TEST_P(ContextFiles, ComeBackWhole) {
   EXPECT_EQ(read->request_id, "req_1");
   EXPECT_EQ(read->transaction_guid, stored.transaction_guid);
   EXPECT_EQ(read->created_at, stored.created_at);
-  EXPECT_FALSE(files.get("ctx_unknown"));
+  EXPECT_FALSE(files.get("ctx_unknown", ""));
   EXPECT_THROW(files.create(stored), StorageError);  // ids are unique
 }
 
@@ -66,8 +66,8 @@ TEST_P(ContextFiles, RetentionRemovesOnlyOldFiles) {
   for (const auto& [table, count] : apply_retention(*db_, rules))
     if (table == "context_files") deleted = count;
   EXPECT_EQ(deleted, 1);
-  EXPECT_FALSE(files.get("ctx_old"));
-  EXPECT_TRUE(files.get("ctx_new"));
+  EXPECT_FALSE(files.get("ctx_old", ""));
+  EXPECT_TRUE(files.get("ctx_new", ""));
 
   rules.context_days = 0;  // kept for ever: not swept
   for (const auto& [table, count] : apply_retention(*db_, rules)) EXPECT_NE(table, "context_files");

@@ -97,7 +97,7 @@ TEST_P(EachStore, RetentionDeletesOnlyWhatIsOlderThanItsRule) {
   EXPECT_EQ(deleted("usage_ledger"), 1);
   EXPECT_EQ(deleted("audit_events"), -1);  // 0 days: kept for ever, not swept
   // The roll-up keeps the deleted call's totals.
-  const auto usage = ledger.usage(ago(days(60)).substr(0, 10), ago(days(0)).substr(0, 10), "");
+  const auto usage = ledger.usage("", ago(days(60)).substr(0, 10), ago(days(0)).substr(0, 10), "");
   EXPECT_EQ(usage.total.requests, 2);
   EXPECT_EQ(usage.total.cost_nanousd, 1000);
 

@@ -53,6 +53,7 @@ HttpReply HttpClient::request(const std::string& method, const std::string& path
   list = curl_slist_append(list, "Expect:");  // the server has no 100-continue
   const std::string url = base_url_ + path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // tests send paths exactly as written (`/a/../b`)
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -94,6 +94,15 @@ TEST(Config, MiddlewareMustBeAPluginToLoad) {
   EXPECT_EQ(error.key, "middleware[1]");
 }
 
+// /metrics shows every tenant's figures: behind the admin token once `auth` tells tenants
+// apart, public in the single-user default, and what the operator says when said.
+TEST(Config, MetricsWantTheAdminTokenWhenAuthIsOn) {
+  EXPECT_FALSE(load_ok("").metrics.require_token);
+  EXPECT_TRUE(load_ok("middleware: [auth]\n").metrics.require_token);
+  EXPECT_FALSE(load_ok("middleware: [auth]\nmetrics: {require_token: false}\n").metrics.require_token);
+  EXPECT_TRUE(load_ok("metrics: {require_token: true}\n").metrics.require_token);
+}
+
 TEST(Config, PluginEntriesNeedFileAndName) {
   EXPECT_EQ(load_error("plugins:\n  - name: x\n").key, "plugins[0].file");
   EXPECT_EQ(load_error("plugins:\n  - file: x.so\n").key, "plugins[0].name");

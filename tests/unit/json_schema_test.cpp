@@ -1,5 +1,7 @@
 #include "analysis/json_schema.hpp"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 namespace switchboard::analysis {
@@ -74,6 +76,97 @@ TEST(JsonSchema, ReferenceCyclesInPlaceAreRefusedRecursionThroughTheDocumentIsNo
   EXPECT_FALSE(compiled->problems({{"name", "root"}, {"children", {{{"children", json::array()}}}}}).empty());
   // A property called $id is a name, not a base.
   EXPECT_TRUE(JsonSchema::compile({{"properties", {{"$id", {{"type", "string"}}}}}}));
+}
+
+}  // namespace
+}  // namespace switchboard::analysis
+
+namespace switchboard::analysis {
+namespace {
+
+using nlohmann::json;
+
+// Patterns run on RE2: the backtracking std::regex valijson uses took 7.7 s for this pattern
+// against 26 a's and a '!', four times as long for each two more.
+TEST(JsonSchemaPatterns, ACatastrophicPatternAnswersInLinearTime) {
+  auto schema = JsonSchema::compile({{"type", "string"}, {"pattern", "^(a+)+$"}});
+  ASSERT_TRUE(schema) << schema.error();
+  const auto started = std::chrono::steady_clock::now();
+  const auto problems = schema->problems(std::string(5000, 'a') + "!");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("does not match the pattern"), std::string::npos) << problems[0];
+  EXPECT_TRUE(schema->problems(std::string(5000, 'a')).empty());
+  // Generous: RE2 takes microseconds; std::regex would not finish at all.
+  EXPECT_LT(elapsed, std::chrono::seconds(1));
+}
+
+// A pattern meeting a long string overflowed std::regex's stack (it recurses per character).
+TEST(JsonSchemaPatterns, ALongStringMeetsPatternsAndFormatsWithoutRecursion) {
+  const std::string long_text(200'000, '7');
+  auto schema = JsonSchema::compile(
+      {{"type", "object"},
+       {"properties",
+        {{"a", {{"pattern", "^[0-9]+$"}}}, {"b", {{"format", "date"}}}, {"c", {{"format", "date-time"}}}}}});
+  ASSERT_TRUE(schema) << schema.error();
+  EXPECT_TRUE(schema->problems({{"a", long_text}}).empty());
+  EXPECT_EQ(schema->problems({{"b", long_text}, {"c", long_text}}).size(), 2u);
+  EXPECT_TRUE(schema->problems({{"b", long_text + "-02-28"}}).empty()) << "a year may have any number of digits";
+}
+
+TEST(JsonSchemaPatterns, PatternsKeepTheirMeaningInEveryPlaceOfASchema) {
+  auto schema =
+      JsonSchema::compile({{"definitions", {{"code", {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}}}},
+                           {"type", "object"},
+                           {"properties",
+                            {{"pattern", {{"$ref", "#/definitions/code"}}},  // a property named like the keyword
+                             {"list", {{"type", "array"}, {"items", {{"pattern", "x"}}}}},
+                             {"either", {{"anyOf", json::array({{{"pattern", "^a"}}, {{"pattern", "^b"}}})}}},
+                             {"fixed", {{"const", {{"pattern", "^(a+)+$"}}}}}}},
+                           {"propertyNames", {{"pattern", "^[a-z]+$"}}}});
+  ASSERT_TRUE(schema) << schema.error();
+  EXPECT_TRUE(schema->problems({{"pattern", "ABC"}, {"list", {"xy", "ax"}}, {"either", "bee"}}).empty());
+  EXPECT_EQ(schema->problems({{"pattern", "abc"}}).size(), 1u);
+  EXPECT_EQ(schema->problems({{"list", {"xy", "y"}}}).size(), 1u);
+  EXPECT_FALSE(schema->problems({{"either", "cat"}}).empty());
+  EXPECT_FALSE(schema->problems({{"Upper", 1}}).empty()) << "propertyNames applies its pattern to names";
+  // `const` keeps its value: the keyword inside it is data, not a pattern.
+  EXPECT_TRUE(schema->problems({{"fixed", {{"pattern", "^(a+)+$"}}}}).empty());
+  EXPECT_FALSE(schema->problems({{"fixed", {{"x-switchboard-re2-pattern", "^(a+)+$"}}}}).empty());
+}
+
+TEST(JsonSchemaPatterns, FormatsAreCheckedAsBefore) {
+  auto schema = JsonSchema::compile({{"type", "object"},
+                                     {"properties",
+                                      {{"d", {{"format", "date"}}},
+                                       {"t", {{"format", "time"}}},
+                                       {"dt", {{"format", "date-time"}}},
+                                       {"e", {{"format", "email"}}}}}});
+  ASSERT_TRUE(schema) << schema.error();
+  EXPECT_TRUE(
+      schema
+          ->problems(
+              {{"d", "2024-02-29"}, {"t", "16:52:45+02:00"}, {"dt", "2022-07-18T16:52:45Z"}, {"e", "not checked"}})
+          .empty());
+  EXPECT_EQ(schema->problems({{"d", "2023-02-29"}}).size(), 1u) << "not a leap year";
+  EXPECT_EQ(schema->problems({{"d", "2100-02-29"}}).size(), 1u) << "not a leap year";
+  EXPECT_TRUE(schema->problems({{"d", "2000-02-29"}}).empty());
+  EXPECT_EQ(schema->problems({{"d", "2024-04-31"}}).size(), 1u);
+  EXPECT_EQ(schema->problems({{"t", "24:00:00Z"}}).size(), 1u);
+  EXPECT_EQ(schema->problems({{"dt", "2022-07-18 16:52:45Z"}}).size(), 1u);
+  EXPECT_TRUE(schema->problems({{"d", 5}}).empty()) << "formats apply to strings only";
+}
+
+TEST(JsonSchemaPatterns, PatternsRe2CannotRunOrTooLongAreRefusedUpFront) {
+  EXPECT_NE(JsonSchema::compile({{"pattern", "(a)\\1"}}).error().find("RE2"), std::string::npos);
+  EXPECT_NE(JsonSchema::compile({{"pattern", "(?=a)"}}).error().find("RE2"), std::string::npos);
+  EXPECT_NE(JsonSchema::compile({{"pattern", std::string(1001, 'a')}}).error().find("longer than 1000"),
+            std::string::npos);
+  EXPECT_NE(
+      JsonSchema::compile({{"patternProperties", {{"^a", {{"type", "string"}}}}}}).error().find("patternProperties"),
+      std::string::npos);
+  EXPECT_FALSE(JsonSchema::compile({{"pattern", 7}}));
+  EXPECT_TRUE(JsonSchema::compile({{"pattern", std::string(1000, 'a')}}));
 }
 
 }  // namespace

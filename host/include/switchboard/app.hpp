@@ -80,6 +80,12 @@ class App {
   // 503 with Retry-After at once), or asynchronously. The answer goes to `channel`, from
   // whichever thread produces it.
   void handle(HttpRequest request, std::shared_ptr<ReplyChannel> channel);
+  // Decides about a request whose body has not been read yet (`head` has none; its declared
+  // length is `declared_length`, nothing when chunked): the answer that refuses it — a path
+  // that is not canonical, an admin route without the admin token, or a middleware's
+  // `on_headers` refusal (a body over the route's limit, no valid credential) — or nothing
+  // to read the body and `handle` the request. On the reactor thread.
+  std::optional<HttpResponse> admit_before_body(HttpRequest head, std::optional<std::size_t> declared_length);
 
   const Config& config() const { return config_; }
   const ResolvedPaths& paths() const { return paths_; }
@@ -116,6 +122,8 @@ class App {
   class ExchangeReply;
   void add_routes();
   std::optional<HttpResponse> before_handler(Exchange& exchange);
+  // 401/403 unless `request` carries the admin token.
+  std::optional<HttpResponse> admin_token_refusal(const HttpRequest& request, std::string_view request_id) const;
   HttpResponse run_handler(Exchange& exchange, const RouteHandler& handler, const PathParams& params);
   // Middleware on the way out, request id headers: for whole responses and stream heads.
   void finish_headers(Exchange& exchange, int status, HeaderList& headers);

@@ -113,7 +113,9 @@ struct BudgetsConfig {
   std::int64_t jwt_monthly_nanousd = 0;
 };
 
-// GET /metrics: public (the default), or only with the admin token like /admin routes.
+// GET /metrics: public, or only with the admin token like /admin routes. Unset, it needs the
+// token whenever the `auth` middleware is on (its figures are every tenant's) and is public
+// without it (the embedded single-user default).
 struct MetricsConfig {
   bool require_token = false;
 };
@@ -127,20 +129,23 @@ struct CacheConfig {
   std::int64_t max_bytes = 64LL << 20;
   std::int64_t max_entry_bytes = 1LL << 20;  // bigger answers are not kept
   std::int64_t compress_above_bytes = 1024;  // zlib above this
-  bool shared_across_keys = false;           // false: each API key has its own entries
+  bool shared_across_keys = false;           // false: each owner (tenant, owner.hpp) has its own entries
   std::string redis_url;
   std::string redis_prefix = "switchboard:cache:response:";
 };
 
 // Asynchronous jobs (POST /v1/jobs): run by `workers` threads of every instance sharing the
 // store. A running job's heartbeat is written every `heartbeat_seconds`; one silent for
-// `stale_after_seconds` (its process died) runs again, at most `max_attempts` times in all.
+// `stale_after_seconds` (its process died) runs again, at most `max_attempts` times in all
+// (default 2: once more after a crash, so a job that kills its server does not do it again
+// and again); one running longer than `timeout_seconds` fails and is not run again.
 // Webhooks are signed with HMAC-SHA256 of `webhook_secret` and retried with doubling pauses.
 struct JobsConfig {
   int workers = 2;
   int heartbeat_seconds = 5;
   int stale_after_seconds = 60;
-  int max_attempts = 3;
+  int max_attempts = 2;
+  int timeout_seconds = 600;
   std::string webhook_secret;  // or SWITCHBOARD_WEBHOOK_SECRET; empty: jobs with a webhook_url are refused
   int webhook_attempts = 5;
   int webhook_backoff_ms = 1000;  // before the second attempt; doubled each time after

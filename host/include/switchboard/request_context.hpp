@@ -58,6 +58,9 @@ struct RequestContext {
   // that streams its answer (chat with "stream": true) sets it: the host's LLM client then
   // streams the calls a framework makes whole, piece by piece.
   mutable std::function<void(std::string_view)> on_answer_text = {};
+  // Whose objects the request stores and sees when it runs for a stored owner (a job runs as
+  // the owner that submitted it); unset: the principal's (owner_of, owner.hpp).
+  std::optional<std::string> owner = {};
 };
 
 // The request the current thread serves (null outside one): how the LLM client, called

@@ -1,5 +1,7 @@
 #include "json_schema.hpp"
 
+#include "schema_patterns.hpp"
+
 // valijson reports a broken schema by throwing only when asked to; otherwise it aborts.
 #define VALIJSON_USE_EXCEPTIONS 1
 
@@ -137,10 +139,13 @@ tl::expected<JsonSchema, std::string> JsonSchema::compile(const nlohmann::json& 
     return tl::unexpected("the schema is larger than " + std::to_string(kMaxSchemaBytes) + " bytes");
   }
   if (auto problem = reference_problem(schema)) return tl::unexpected("not a usable JSON Schema: " + *problem);
+  nlohmann::json safe = schema;
+  if (auto problem = route_patterns_through_re2(safe)) return tl::unexpected("not a usable JSON Schema: " + *problem);
   auto compiled = std::make_shared<Compiled>();
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(schema);
+    add_re2_constraints(parser);
+    valijson::adapters::NlohmannJsonAdapter adapter(safe);
     parser.populateSchema(adapter, compiled->schema);
   } catch (const std::exception& e) {
     return tl::unexpected("not a valid JSON Schema (draft 7): " + std::string(e.what()));

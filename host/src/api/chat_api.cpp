@@ -2,11 +2,13 @@
 // optional conversation_id — the conversation's history goes to the framework's `chat` task
 // (any framework may continue any conversation), answered whole or, with "stream": true, as
 // server-sent events; GET /api/chat/conversations,
-// GET /api/chat/conversations/{id}, DELETE /api/chat/conversations/{id}.
+// GET /api/chat/conversations/{id}, DELETE /api/chat/conversations/{id}. Each caller sees,
+// continues and deletes only its own conversations (owner.hpp).
 #include <chrono>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/reply.hpp>
 #include <switchboard/request_context.hpp>
@@ -91,11 +93,11 @@ tl::expected<ChatTurn, HttpResponse> read_turn(App& app, const RequestContext& c
   storage::ChatRepository chats(*app.database());
   turn.history = json::array();
   if (turn.conversation_id) {
-    if (!chats.conversation(*turn.conversation_id)) {
+    if (!chats.conversation(*turn.conversation_id, owner_of(context))) {
       return tl::unexpected(error_response(404, "NOT_FOUND", "no conversation " + std::to_string(*turn.conversation_id),
                                            context.request_id));
     }
-    for (const auto& m : chats.messages(*turn.conversation_id))
+    for (const auto& m : chats.messages(*turn.conversation_id, owner_of(context)))
       turn.history.push_back({{"role", m.role}, {"content", m.content}});
   }
   turn.history.push_back({{"role", "user"}, {"content", turn.message}});
@@ -115,6 +117,7 @@ tl::expected<json, HttpResponse> answer_turn(App& app, const FrameworkStyle& sty
   storage::ChatRepository chats(*app.database());
   if (!turn.conversation_id) {
     storage::Conversation conversation;
+    conversation.owner = owner_of(context);
     conversation.title = title_of(turn.message);
     conversation.method = style.method;
     conversation.provider = totals.provider;
@@ -139,8 +142,8 @@ tl::expected<json, HttpResponse> answer_turn(App& app, const FrameworkStyle& sty
     return tl::unexpected(
         error_response(409, "CONFLICT", "the conversation was deleted meanwhile", context.request_id));
   };
-  if (!chats.add_message(user)) return deleted();
-  const auto message_id = chats.add_message(assistant);
+  if (!chats.add_message(user, owner_of(context))) return deleted();
+  const auto message_id = chats.add_message(assistant, owner_of(context));
   if (!message_id) return deleted();
   return json{{"response", result->text},
               {"conversation_id", *turn.conversation_id},
@@ -214,7 +217,7 @@ void add_chat_routes(Router& router, App& app) {
         if (!details.empty())
           return error_response(422, "VALIDATION_ERROR", "invalid query parameters", context.request_id, details);
         json list = json::array();
-        for (const auto& c : storage::ChatRepository(*app.database()).conversations(limit, skip))
+        for (const auto& c : storage::ChatRepository(*app.database()).conversations(owner_of(context), limit, skip))
           list.push_back(conversation_json(c));
         return json_response(200, {{"conversations", list}});
       },
@@ -227,11 +230,11 @@ void add_chat_routes(Router& router, App& app) {
         const std::string& text = params.find("id")->second;
         storage::ChatRepository chats(*app.database());
         const auto id = path_id(text);
-        const auto conversation = id ? chats.conversation(*id) : std::nullopt;
+        const auto conversation = id ? chats.conversation(*id, owner_of(context)) : std::nullopt;
         if (!conversation) return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
         json out = conversation_json(*conversation);
         json messages = json::array();
-        for (const auto& m : chats.messages(conversation->id)) messages.push_back(message_json(m));
+        for (const auto& m : chats.messages(conversation->id, owner_of(context))) messages.push_back(message_json(m));
         out["messages"] = std::move(messages);
         return json_response(200, out);
       },
@@ -243,7 +246,7 @@ void add_chat_routes(Router& router, App& app) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
         const auto id = path_id(text);
-        if (!id || !storage::ChatRepository(*app.database()).remove_conversation(*id)) {
+        if (!id || !storage::ChatRepository(*app.database()).remove_conversation(*id, owner_of(context))) {
           return error_response(404, "NOT_FOUND", "no conversation " + text, context.request_id);
         }
         return json_response(200, {{"message", "Conversation deleted successfully"}, {"conversation_id", *id}});

@@ -1,11 +1,13 @@
 // Context (seed 000): POST /api/context/upload keeps the text of an uploaded file (txt, md,
 // csv, json, html or pdf, up to 10 MB); POST /api/context/execute runs a system and a user
-// prompt with that text through a framework plugin's `context` task and stores the run.
+// prompt with that text through a framework plugin's `context` task and stores the run. A
+// file runs only for the owner that uploaded it (owner.hpp); runs record their owner.
 #include <algorithm>
 #include <chrono>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/router.hpp>
@@ -91,6 +93,7 @@ HttpResponse upload(App& app, const RequestContext& context) {
   storage::ContextFile stored;
   stored.id = "ctx_" + new_uuid();
   std::erase(stored.id, '-');
+  stored.owner = owner_of(context);
   stored.filename = filename;
   stored.file_type = *file_type;
   stored.file_size_bytes = static_cast<std::int64_t>(file.data.size());
@@ -155,7 +158,7 @@ HttpResponse execute(App& app, const RequestContext& context) {
   if (!details.empty()) {
     return error_response(422, "VALIDATION_ERROR", "invalid context request", context.request_id, details);
   }
-  const auto file = storage::ContextFileRepository(*app.database()).get(file_id);
+  const auto file = storage::ContextFileRepository(*app.database()).get(file_id, owner_of(context));
   if (!file) return error_response(404, "NOT_FOUND", "no context file " + file_id, context.request_id);
 
   const auto llm_started = std::chrono::steady_clock::now();
@@ -167,6 +170,7 @@ HttpResponse execute(App& app, const RequestContext& context) {
   const auto totals = call_totals(context);  // every LLM step the framework took
 
   storage::ContextExecution run;
+  run.owner = owner_of(context);
   run.original_filename = file->filename;
   run.file_type = file->file_type;
   run.file_size_bytes = file->file_size_bytes;

@@ -1,6 +1,7 @@
 // GET /api/cost/usage?start_date&end_date&framework — totals, by framework and by day, from
 // the ledger's daily roll-up. GET /api/cost/transactions?limit&framework — the newest ledger
 // rows. Both first flush the ledger writer, so a report includes every call made before it.
+// Both report the caller's own calls only (owner.hpp); the admin API sees everyone's.
 #include <chrono>
 #include <cmath>
 
@@ -8,6 +9,7 @@
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/usage_ledger.hpp>
 
@@ -81,8 +83,8 @@ void add_cost_routes(Router& router, App& app) {
         if (!details.empty()) return invalid(context, std::move(details));
 
         app.ledger_writer()->flush();
-        const auto report =
-            storage::UsageLedger(*app.database()).usage(format_date(start), format_date(end), framework);
+        const auto report = storage::UsageLedger(*app.database())
+                                .usage(owner_of(context), format_date(start), format_date(end), framework);
         json by_framework = json::object();
         for (const auto& [name, totals] : report.by_framework)
           by_framework[name.empty() ? "none" : name] = totals_json(totals);
@@ -118,7 +120,8 @@ void add_cost_routes(Router& router, App& app) {
 
         app.ledger_writer()->flush();
         json list = json::array();
-        for (const auto& row : storage::UsageLedger(*app.database()).transactions(limit, framework)) {
+        for (const auto& row :
+             storage::UsageLedger(*app.database()).transactions(owner_of(context), limit, framework)) {
           const auto& e = row.entry;
           list.push_back({{"id", row.id},
                           {"type", e.operation},

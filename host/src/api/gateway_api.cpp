@@ -7,6 +7,7 @@
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/reply.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
@@ -223,7 +224,8 @@ void add_gateway_routes(Router& router, App& app) {
             gate.hold(&context, gated->request, worst_case_cost(targets, call, *snapshot, gate.default_max_tokens()));
         if (!held) return reply->send(refusal_response(held.error(), context.request_id));
         UsageLabels labels;
-        labels.api_key_id = billed_principal(&context);
+        labels.api_key_id = billed_key(&context);
+        labels.owner = owner_of(context);
         labels.trace_headers = context.trace.upstream_headers();
         labels.budget = std::move(*held);
         const std::string request_id = context.request_id;
@@ -234,7 +236,7 @@ void add_gateway_routes(Router& router, App& app) {
         if (app.config().cache.enabled && !context.cache_bypass) {
           plugin::ChatRequest keyed = call;
           keyed.model = targets.front().model;
-          cache_name = app.response_cache().name_of(targets.front().instance->name, labels.api_key_id, keyed);
+          cache_name = app.response_cache().name_of(targets.front().instance->name, labels.owner, keyed);
           if (auto cached = app.response_cache().find(cache_name)) {
             return answer_from_cache(app, context, targets.front(), call, std::move(*cached), *gated, labels, started,
                                      reply);

@@ -6,6 +6,7 @@
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/log.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/database.hpp>
@@ -54,16 +55,20 @@ void add_health_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams&) {
         nlohmann::json checks = nlohmann::json::object();
         bool ready = true;
-        // Storage: the data folder is writable and the store answers.
+        // Storage: the data folder is writable and the store answers. The route is public:
+        // it says which engine and whether it works, never a path or a connection's text
+        // (those go to the log, and GET /admin/... shows them to the admin).
         const bool writable = ::access(app.paths().data_dir.c_str(), W_OK) == 0;
-        checks["storage"] = {{"status", writable ? "ok" : "failing"}, {"data_dir", app.paths().data_dir.string()}};
+        checks["storage"] = {{"status", writable ? "ok" : "failing"}};
+        if (!writable) checks["storage"]["reason"] = "the data folder is not writable";
         if (auto* database = app.database()) {
-          checks["storage"]["store"] = database->description();
+          checks["storage"]["engine"] = database->dialect() == storage::Dialect::postgres ? "postgresql" : "sqlite";
           try {
             database->query("SELECT 1");
           } catch (const std::exception& e) {
+            Logger("health").warn("the store does not answer", {{"error", e.what()}});
             checks["storage"]["status"] = "failing";
-            checks["storage"]["reason"] = e.what();
+            checks["storage"]["reason"] = "the store does not answer";
           }
         }
         ready = ready && checks["storage"]["status"] == "ok";

@@ -1,11 +1,13 @@
 // Asynchronous jobs (seed 001): POST /v1/jobs stores a job (202: job_id, status, created_at,
 // expires_at) after checking its request_params as the route it stands for would;
 // GET /v1/jobs/{id} and GET /v1/jobs (the caller's newest, `status`, `limit`) read them.
-// A job submitted with an API key is visible to that key only. JobRunner runs them.
+// A job belongs to the owner that submitted it (owner.hpp): only that owner reads or lists
+// it, and it runs as that owner. JobRunner runs them.
 #include "jobs_api.hpp"
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/jobs.hpp>
 
@@ -98,6 +100,7 @@ HttpResponse submit(App& app, const RequestContext& context) {
   job.job_type = job_type;
   job.request_params = params;
   job.webhook_url = webhook_url;
+  job.owner = owner_of(context);
   job.api_key_id = billed_key(&context);
   job.created_at = storage::utc_now();
   // Not started within a day (or retention.jobs_hours): gone, as a finished one would be.
@@ -120,13 +123,6 @@ HttpResponse submit(App& app, const RequestContext& context) {
                              {"request_id", context.request_id}});
 }
 
-// The job, when the caller may see it: a job submitted with a key belongs to that key.
-std::optional<storage::Job> visible_job(App& app, const RequestContext& context, const std::string& id) {
-  auto job = storage::JobRepository(*app.database()).get(id);
-  if (!job || (!job->api_key_id.empty() && job->api_key_id != billed_key(&context))) return std::nullopt;
-  return job;
-}
-
 }  // namespace
 
 JobOutcome run_job(App& app, const storage::Job& job) {
@@ -140,6 +136,7 @@ JobOutcome run_job(App& app, const storage::Job& job) {
   RequestContext context{request, job.id,  new_uuid(), lease,       std::chrono::steady_clock::now(),
                          &calls,  "job",   "",         {},          principal,
                          nullptr, nullptr, false,      std::nullopt};
+  context.owner = job.owner;  // what it reads (schemas, templates) and records is its owner's
   CurrentRequestScope scope(context);
   if (!route_of(job.job_type)) return {false, nullptr, "unknown job_type \"" + job.job_type + "\""};
   const HttpResponse response = run_analyze(app, context, job.request_params, job.job_type == "batch");
@@ -161,7 +158,7 @@ void add_job_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams& params) {
         if (!app.database()) return no_store(context);
         const std::string& id = params.find("id")->second;
-        auto job = id.size() <= 64 ? visible_job(app, context, id) : std::nullopt;
+        auto job = id.size() <= 64 ? storage::JobRepository(*app.database()).get(id, owner_of(context)) : std::nullopt;
         if (!job) return error_response(404, "NOT_FOUND", "no such job", context.request_id);
         json out = job_json(*job);
         out["request_id"] = context.request_id;
@@ -182,9 +179,8 @@ void add_job_routes(Router& router, App& app) {
         if (!details.empty())
           return error_response(400, "INVALID_REQUEST", "invalid query", context.request_id, details);
         json list = json::array();
-        // Without a key: the jobs submitted without one.
-        for (const auto& job : storage::JobRepository(*app.database()).list(billed_key(&context), status, limit)) {
-          if (job.api_key_id == billed_key(&context)) list.push_back(job_json(job));
+        for (const auto& job : storage::JobRepository(*app.database()).list(owner_of(context), status, limit)) {
+          list.push_back(job_json(job));
         }
         return json_response(200, {{"jobs", list}, {"request_id", context.request_id}});
       },

@@ -61,8 +61,9 @@ bool origin_allowed(const std::string& origin, const std::vector<std::string>& a
   return loopback_host(host);
 }
 
-// Whose session it is: a session is only found again with the same credential.
-std::string owner_of(const RequestContext& context) {
+// Whose session it is: a session is only found again with the same credential (stricter than
+// the owner of objects, owner.hpp: two keys of one team share objects, not sessions).
+std::string credential_of(const RequestContext& context) {
   return context.principal ? context.principal->kind + ":" + context.principal->id : "anonymous";
 }
 
@@ -86,7 +87,7 @@ tl::expected<std::string, HttpResponse> session_of(mcp::SessionTable& sessions, 
     return tl::unexpected(error_response(400, "MCP_SESSION_REQUIRED",
                                          "Mcp-Session-Id header required (initialize first)", context.request_id));
   }
-  if (!sessions.find(*id, owner_of(context))) {
+  if (!sessions.find(*id, credential_of(context))) {
     return tl::unexpected(
         error_response(404, "MCP_SESSION_NOT_FOUND", "no such MCP session (initialize again)", context.request_id));
   }
@@ -112,7 +113,7 @@ HttpResponse post(App& app, Endpoint& endpoint, const RequestContext& context) {
     HttpResponse response = json_response(200, reply);
     if (reply.contains("result")) {
       response.set_header("Mcp-Session-Id",
-                          sessions.open(owner_of(context), reply["result"]["protocolVersion"].get<std::string>()));
+                          sessions.open(credential_of(context), reply["result"]["protocolVersion"].get<std::string>()));
     }
     return response;
   }
@@ -140,7 +141,7 @@ void add_mcp_routes(Router& router, App& app) {
     if (auto refusal = refused(endpoint->allowed_origins, context)) return *refusal;
     auto session = session_of(endpoint->sessions, context);
     if (!session) return session.error();
-    endpoint->sessions.close(*session, owner_of(context));
+    endpoint->sessions.close(*session, credential_of(context));
     HttpResponse ended;
     ended.status = 204;
     return ended;

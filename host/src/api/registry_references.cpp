@@ -4,6 +4,7 @@
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/sdk/prompt_template.hpp>
 #include <switchboard/storage/schemas.hpp>
@@ -86,7 +87,7 @@ tl::expected<json, HttpResponse> resolve_registry_references(App& app, const Req
 
   storage::SchemaRepository schemas(*app.database());
   if (by_name) {
-    if (auto stored = schemas.get(schema_name, version)) {
+    if (auto stored = schemas.get(owner_of(context), schema_name, version)) {
       body["schema"] = stored->definition;
     } else {
       problem("schema_name",
@@ -95,7 +96,7 @@ tl::expected<json, HttpResponse> resolve_registry_references(App& app, const Req
     }
   }
   if (by_template) {
-    const auto stored = storage::TemplateRepository(*app.database()).get(template_name);
+    const auto stored = storage::TemplateRepository(*app.database()).get(owner_of(context), template_name);
     if (!stored) {
       problem("template.name", "no stored template \"" + template_name + "\"");
       return refused();
@@ -119,7 +120,7 @@ tl::expected<json, HttpResponse> resolve_registry_references(App& app, const Req
     }
     // The template's schema is the default: a schema in the request wins.
     if (!given(body, "schema") && !stored->schema_id.empty()) {
-      if (auto linked = schemas.get_by_id(stored->schema_id)) body["schema"] = linked->definition;
+      if (auto linked = schemas.get_by_id(stored->owner, stored->schema_id)) body["schema"] = linked->definition;
     }
   }
   if (!details.empty()) return refused();

@@ -3,12 +3,14 @@
 // reads one (`?version=N`) or its versions, DELETE hides every version (a soft delete: see
 // storage/schemas.hpp). Templates: prompt text with {param} placeholders, the parameters they
 // take, an example, and optionally a stored schema their answers follow; created, read,
-// replaced and deleted by name. /v1/analyze uses both (registry_references.hpp).
+// replaced and deleted by name. /v1/analyze uses both (registry_references.hpp). Each owner
+// (owner.hpp) has its own names: another owner's schema or template is not found.
 #include <algorithm>
 #include <set>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/router.hpp>
 #include <switchboard/sdk/prompt_template.hpp>
@@ -62,7 +64,7 @@ template <typename Repository>
 HttpResponse remove_named(App& app, const RequestContext& context, const PathParams& params, const char* kind) {
   if (!app.database()) return no_store(context);
   const std::string& name = params.at("name");
-  if (bad_path_name(params) || !Repository(*app.database()).remove(name)) {
+  if (bad_path_name(params) || !Repository(*app.database()).remove(owner_of(context), name)) {
     return not_found(context, std::string(kind) + " \"" + name + "\"");
   }
   return no_content();
@@ -82,7 +84,7 @@ json schema_json(const storage::StoredSchema& schema) {
 json template_json(const storage::StoredTemplate& stored, storage::Database& database) {
   json schema = nullptr;
   if (!stored.schema_id.empty()) {
-    if (auto linked = storage::SchemaRepository(database).get_by_id(stored.schema_id)) {
+    if (auto linked = storage::SchemaRepository(database).get_by_id(stored.owner, stored.schema_id)) {
       schema = {{"name", linked->name}, {"version", linked->version}, {"deleted", !linked->deleted_at.empty()}};
     }
   }
@@ -137,6 +139,7 @@ HttpResponse create_schema(App& app, const RequestContext& context) {
   if (!body) return body.error();
   Problems problems;
   storage::StoredSchema schema;
+  schema.owner = owner_of(context);
   schema.name = read_name(*body, problems);
   auto common = read_common(*body, problems);
   schema.description = std::move(common.description);
@@ -160,7 +163,9 @@ HttpResponse get_schema(App& app, const RequestContext& context, const PathParam
   if (!details.empty()) return error_response(400, "INVALID_REQUEST", "invalid query", context.request_id, details);
   if (!app.database()) return no_store(context);
   const std::string& name = params.at("name");
-  auto schema = bad_path_name(params) ? std::nullopt : storage::SchemaRepository(*app.database()).get(name, version);
+  auto schema = bad_path_name(params)
+                    ? std::nullopt
+                    : storage::SchemaRepository(*app.database()).get(owner_of(context), name, version);
   if (!schema) {
     return not_found(context, version > 0 ? "version " + std::to_string(version) + " of schema \"" + name + "\""
                                           : "schema \"" + name + "\"");
@@ -173,6 +178,7 @@ tl::expected<storage::StoredTemplate, HttpResponse> read_template(App& app, cons
                                                                   const json& body, std::string name) {
   Problems problems;
   storage::StoredTemplate stored;
+  stored.owner = owner_of(context);
   if (name.empty()) {
     stored.name = read_name(body, problems);
   } else {
@@ -244,7 +250,7 @@ tl::expected<storage::StoredTemplate, HttpResponse> read_template(App& app, cons
   if (!problems.empty()) return tl::unexpected(problems.response(context, "template"));
   if (!app.database()) return tl::unexpected(no_store(context));
   if (!schema_name.empty()) {
-    auto schema = storage::SchemaRepository(*app.database()).get(schema_name, version);
+    auto schema = storage::SchemaRepository(*app.database()).get(stored.owner, schema_name, version);
     if (!schema) {
       problems.add("schema_name", "no stored schema \"" + schema_name + "\"" +
                                       (version > 0 ? " of version " + std::to_string(version) : ""));
@@ -265,7 +271,7 @@ void add_schema_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);
         json list = json::array();
-        for (const auto& each : storage::SchemaRepository(*app.database()).latest_versions()) {
+        for (const auto& each : storage::SchemaRepository(*app.database()).latest_versions(owner_of(context))) {
           list.push_back(schema_json(each));
         }
         return json_response(200, {{"schemas", list}, {"total", list.size()}});
@@ -280,8 +286,9 @@ void add_schema_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams& params) {
         if (!app.database()) return no_store(context);
         const std::string& name = params.at("name");
-        const auto versions = bad_path_name(params) ? std::vector<storage::StoredSchema>{}
-                                                    : storage::SchemaRepository(*app.database()).versions(name);
+        const auto versions = bad_path_name(params)
+                                  ? std::vector<storage::StoredSchema>{}
+                                  : storage::SchemaRepository(*app.database()).versions(owner_of(context), name);
         if (versions.empty()) return not_found(context, "schema \"" + name + "\"");
         json list = json::array();
         for (const auto& each : versions) list.push_back(schema_json(each));
@@ -317,7 +324,7 @@ void add_template_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);
         json list = json::array();
-        for (const auto& each : storage::TemplateRepository(*app.database()).list()) {
+        for (const auto& each : storage::TemplateRepository(*app.database()).list(owner_of(context))) {
           list.push_back(template_json(each, *app.database()));
         }
         return json_response(200, {{"templates", list}, {"total", list.size()}});
@@ -328,7 +335,8 @@ void add_template_routes(Router& router, App& app) {
       [&app](const RequestContext& context, const PathParams& params) {
         if (!app.database()) return no_store(context);
         const std::string& name = params.at("name");
-        auto stored = bad_path_name(params) ? std::nullopt : storage::TemplateRepository(*app.database()).get(name);
+        auto stored = bad_path_name(params) ? std::nullopt
+                                            : storage::TemplateRepository(*app.database()).get(owner_of(context), name);
         if (!stored) return not_found(context, "template \"" + name + "\"");
         return json_response(200, template_json(*stored, *app.database()));
       },

@@ -2,11 +2,13 @@
 // through the `kernel`, `chain` or `graph` framework plugin and store it; GET /api/stories
 // (newest first, by `skip` or by the `before` cursor a page's `next_cursor` gives),
 // GET /api/stories/{id}, GET /api/stories/search/characters, DELETE /api/stories; and
-// POST /api/compare, one story through all three at once.
+// POST /api/compare, one story through all three at once. Each caller sees, and deletes, only
+// its own stories (owner.hpp).
 #include <chrono>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
+#include <switchboard/owner.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/storage/stories.hpp>
@@ -75,6 +77,7 @@ tl::expected<json, HttpResponse> write_story(App& app, const RequestContext& con
   story.cost_nanousd = totals.cost_nanousd;
   story.provider = totals.provider;
   story.model = totals.model;
+  story.owner = owner_of(context);
   story.request_id = context.request_id;
   story.transaction_guid = context.transaction_guid;
   story.created_at = storage::utc_now();
@@ -131,6 +134,7 @@ void add_story_routes(Router& router, App& app) {
                                 context.middleware,
                                 context.cache_bypass,
                                 context.cache_ttl};
+            part.owner = context.owner;
             CurrentRequestScope scope(part);
             results[i] = write_story(app, part, kFrameworkStyles[i], primary, secondary);
           });
@@ -163,6 +167,7 @@ void add_story_routes(Router& router, App& app) {
         if (!app.database()) return no_store(context);
         json details = json::array();
         storage::StoryQuery query;
+        query.owner = owner_of(context);
         query.offset = int_param(context, "skip", 0, 0, 1'000'000'000, details);
         query.limit = int_param(context, "limit", 10, 1, 100, details);
         query.method = context.request.query_param("framework").value_or("");
@@ -198,6 +203,7 @@ void add_story_routes(Router& router, App& app) {
                                 json::array({{{"field", "character"}, {"message", "1 to 100 characters"}}}));
         }
         storage::StoryQuery query;
+        query.owner = owner_of(context);
         query.character = character;
         query.limit = 100;
         json list = json::array();
@@ -213,7 +219,7 @@ void add_story_routes(Router& router, App& app) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
         const auto id = path_id(text);
-        const auto story = id ? storage::StoryRepository(*app.database()).get(*id) : std::nullopt;
+        const auto story = id ? storage::StoryRepository(*app.database()).get(*id, owner_of(context)) : std::nullopt;
         if (!story) return error_response(404, "NOT_FOUND", "no story " + text, context.request_id);
         return json_response(200, story_json(*story));
       },
@@ -225,7 +231,7 @@ void add_story_routes(Router& router, App& app) {
         if (!app.database()) return no_store(context);
         const std::string& text = params.find("id")->second;
         const auto id = path_id(text);
-        if (!id || !storage::StoryRepository(*app.database()).remove(*id)) {
+        if (!id || !storage::StoryRepository(*app.database()).remove(*id, owner_of(context))) {
           return error_response(404, "NOT_FOUND", "no story " + text, context.request_id);
         }
         return json_response(200, {{"message", "Story deleted successfully"}, {"story_id", *id}});
@@ -236,7 +242,7 @@ void add_story_routes(Router& router, App& app) {
       "DELETE", "/api/stories",
       [&app](const RequestContext& context, const PathParams&) {
         if (!app.database()) return no_store(context);
-        const auto deleted = storage::StoryRepository(*app.database()).remove_all();
+        const auto deleted = storage::StoryRepository(*app.database()).remove_all(owner_of(context));
         return json_response(200, {{"message", "All stories deleted successfully"}, {"deleted_count", deleted}});
       },
       RouteThread::worker);

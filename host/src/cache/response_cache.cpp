@@ -62,7 +62,7 @@ ResponseCache::ResponseCache(const CacheConfig& config, plugin::Metrics* metrics
 
 ResponseCache::~ResponseCache() = default;
 
-std::string ResponseCache::name_of(const std::string& provider, const std::string& api_key_id,
+std::string ResponseCache::name_of(const std::string& provider, const std::string& owner,
                                    const plugin::ChatRequest& request) const {
   json messages = json::array();
   for (const auto& message : request.messages) messages.push_back({message.role, message.content, message.name});
@@ -74,7 +74,7 @@ std::string ResponseCache::name_of(const std::string& provider, const std::strin
                      {"max_tokens", request.max_tokens ? json(*request.max_tokens) : json()},
                      {"stop", request.stop},
                      {"extra", request.extra},
-                     {"key", config_.shared_across_keys ? std::string() : api_key_id}};
+                     {"key", config_.shared_across_keys ? std::string() : owner}};
   // nlohmann objects keep their keys sorted, so equal calls dump to equal text.
   return name_part(provider) + ":" + name_part(request.model) + ":" +
          sha256_hex(call.dump(-1, ' ', false, json::error_handler_t::replace));

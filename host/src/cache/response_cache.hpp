@@ -1,6 +1,7 @@
 #pragma once
 // The host's response cache: an LLM call identical to one answered before — same provider
-// instance, model, messages and parameters (and API key unless `cache.shared_across_keys`) —
+// instance, model, messages and parameters, and the same owner (owner.hpp: tenant, unless
+// `cache.shared_across_keys`) —
 // is answered from the cache instead of the provider. Names are
 // "<provider>:<model>:<SHA-256 of the call>"; values are the answer and what it cost, zlib-
 // compressed above `cache.compress_above_bytes`. Counts hits, misses and the cost saved.
@@ -32,9 +33,9 @@ class ResponseCache {
   explicit ResponseCache(const CacheConfig& config, plugin::Metrics* metrics = nullptr);
   ~ResponseCache();
 
-  // The entry name of `request` to instance `provider`, billed to `api_key_id`.
-  std::string name_of(const std::string& provider, const std::string& api_key_id,
-                      const plugin::ChatRequest& request) const;
+  // The entry name of `request` to instance `provider`, made for `owner`: one owner's entries
+  // never answer another's calls (unless `cache.shared_across_keys`).
+  std::string name_of(const std::string& provider, const std::string& owner, const plugin::ChatRequest& request) const;
   // Counts a hit (and its cost as saved) or a miss.
   std::optional<CachedAnswer> find(const std::string& name);
   void store(const std::string& name, const CachedAnswer& answer, std::chrono::seconds ttl);

@@ -89,7 +89,7 @@ void JobRunner::work() {
     }
     {
       std::lock_guard lock(mutex_);
-      running_.insert(job->id);
+      running_.emplace(job->id, Clock::now());
     }
     log().info("job started", {{"job_id", job->id}, {"type", job->job_type}, {"attempt", job->attempts}});
     JobOutcome outcome;
@@ -99,13 +99,13 @@ void JobRunner::work() {
       outcome = {false, nullptr, std::string("the job failed: ") + e.what()};
     }
     try {
-      if (outcome.ok) {
-        jobs.complete(job->id, outcome.result, expiry());
-      } else {
-        jobs.fail(job->id, outcome.error, expiry());
+      // Recorded only while the job is still ours: the housekeeper fails one that overran.
+      const bool recorded =
+          outcome.ok ? jobs.complete(job->id, outcome.result, expiry()) : jobs.fail(job->id, outcome.error, expiry());
+      if (recorded) {
+        log().info("job finished", {{"job_id", job->id}, {"status", outcome.ok ? "completed" : "failed"}});
+        (outcome.ok ? completed_ : failed_)->increment();
       }
-      log().info("job finished", {{"job_id", job->id}, {"status", outcome.ok ? "completed" : "failed"}});
-      (outcome.ok ? completed_ : failed_)->increment();
     } catch (const std::exception& e) {
       // Left processing: its heart stops, and the housekeeping of some instance runs it again.
       log().error("cannot record a job's outcome", {{"job_id", job->id}, {"error", e.what()}});
@@ -123,12 +123,27 @@ void JobRunner::housekeep() {
   auto next_sweep = Clock::now();
   while (sleep_for(std::chrono::seconds(config_.heartbeat_seconds))) {
     try {
-      std::set<std::string> running;
+      std::map<std::string, Clock::time_point> running;
       {
         std::lock_guard lock(mutex_);
         running = running_;
       }
-      for (const auto& id : running) jobs.heartbeat(id);
+      const auto timeout = std::chrono::seconds(config_.timeout_seconds);
+      for (const auto& [id, started] : running) {
+        if (Clock::now() - started <= timeout) {
+          jobs.heartbeat(id);
+          continue;
+        }
+        // Its thread may never come back; the job ends here, failed, and is not run again.
+        if (jobs.fail(id, "timed out after " + std::to_string(config_.timeout_seconds) + " s (not run again)",
+                      expiry())) {
+          failed_->increment();
+          log().warn("job timed out", {{"job_id", id}, {"timeout_seconds", config_.timeout_seconds}});
+          wake();  // the courier: its webhook is due
+        }
+        std::lock_guard lock(mutex_);
+        running_.erase(id);
+      }
       const auto report =
           jobs.requeue_stale(utc_in(-std::chrono::seconds(config_.stale_after_seconds)), config_.max_attempts);
       if (report.requeued > 0 || report.failed > 0) {

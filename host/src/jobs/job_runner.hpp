@@ -2,7 +2,9 @@
 // Runs the jobs in the store: `jobs.workers` threads claim pending jobs one at a time (any
 // instance sharing the store may take any job) and record the outcome; a housekeeper beats
 // the hearts of running jobs, sends jobs whose process died back to pending (or fails them
-// after `jobs.max_attempts`) and deletes expired ones; a courier delivers webhooks of finished
+// after `jobs.max_attempts`), fails jobs running longer than `jobs.timeout_seconds` (never
+// to run again: a job that hangs or kills its server is not retried blindly) and deletes
+// expired ones; a courier delivers webhooks of finished
 // jobs, retrying with doubling pauses — from the store, so a restart resumes deliveries too.
 
 #include <chrono>
@@ -64,7 +66,8 @@ class JobRunner {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t wakes_ = 0;
-  std::set<std::string> running_;  // ids whose hearts the housekeeper beats
+  // Running jobs (whose hearts the housekeeper beats) and when each started.
+  std::map<std::string, std::chrono::steady_clock::time_point> running_;
   std::map<std::string, std::chrono::steady_clock::time_point> next_delivery_;  // after a failed attempt
   std::vector<std::thread> threads_;
 };

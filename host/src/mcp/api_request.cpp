@@ -33,7 +33,8 @@ ApiRequest::ApiRequest(const RequestContext& parent, std::string method, std::st
                .middleware = parent.middleware,
                .cache_bypass = parent.cache_bypass,
                .cache_ttl = parent.cache_ttl,
-               .trace = parent.trace} {
+               .trace = parent.trace,
+               .owner = parent.owner} {
   request_.headers.emplace_back("Content-Type", "application/json");
 }
 

@@ -2,7 +2,8 @@
 // One API request made in-process on behalf of an MCP message, so tools run the very code
 // the HTTP API runs: a request of its own (method, path, query, body) in a context that
 // inherits the MCP message's identity — request id, transaction GUID, plugin snapshot,
-// principal (billing, budgets), the middleware its LLM calls pass, cache preferences — but
+// principal and owner (billing, budgets, whose objects it sees: owner.hpp), the middleware its
+// LLM calls pass, cache preferences — but
 // counts its own LLM calls, so each tool's tokens and cost are its own.
 
 #include <string>

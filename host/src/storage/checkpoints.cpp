@@ -25,19 +25,19 @@ void CheckpointRepository::save(const plugin::Checkpoint& c) {
                "state = EXCLUDED.state, next_nodes = EXCLUDED.next_nodes, metadata = EXCLUDED.metadata, "
                "created_at = EXCLUDED.created_at";
   database_.query(upsert +
-                      " (run_id, step, graph, status, state, next_nodes, metadata, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" +
+                      " (owner, run_id, step, graph, status, state, next_nodes, metadata, created_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" +
                       conflict,
-                  {c.run_id, std::int64_t{c.step}, c.graph, c.status, dump(c.state), dump(nlohmann::json(c.next)),
-                   dump(c.metadata), utc_now()});
+                  {owner_(), c.run_id, std::int64_t{c.step}, c.graph, c.status, dump(c.state),
+                   dump(nlohmann::json(c.next)), dump(c.metadata), utc_now()});
 }
 
 std::optional<plugin::Checkpoint> CheckpointRepository::latest(const std::string& run_id) {
   const Dialect d = database_.dialect();
   auto rows = database_.query("SELECT run_id, step, graph, status, " + select_json(d, "state") + ", " +
                                   select_json(d, "next_nodes") + ", " + select_json(d, "metadata") +
-                                  " FROM graph_checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1",
-                              {run_id});
+                                  " FROM graph_checkpoints WHERE run_id = ? AND owner = ? ORDER BY step DESC LIMIT 1",
+                              {run_id, owner_()});
   if (rows.empty()) return std::nullopt;
   const Row& row = rows[0];
   plugin::Checkpoint c;

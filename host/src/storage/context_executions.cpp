@@ -10,7 +10,7 @@ std::string columns(Dialect d) {
          "final_prompt_length, llm_response, method, provider, model, file_processing_time_ms, "
          "llm_execution_time_ms, total_execution_time_ms, input_tokens, output_tokens, cost_nanousd, request_id, "
          "transaction_guid, user_ip, status, error_message, " +
-         select_time(d, "created_at") + ", " + select_time(d, "completed_at");
+         select_time(d, "created_at") + ", " + select_time(d, "completed_at") + ", owner";
 }
 
 ContextExecution execution_of(const Row& row) {
@@ -40,6 +40,7 @@ ContextExecution execution_of(const Row& row) {
   e.error_message = row.text(22);
   e.created_at = row.text(23);
   e.completed_at = row.text(24);
+  e.owner = row.text(25);
   return e;
 }
 
@@ -49,13 +50,15 @@ std::int64_t ContextExecutionRepository::create(const ContextExecution& e) {
   const std::string created = e.created_at.empty() ? utc_now() : e.created_at;
   return database_
       .query(
-          "INSERT INTO context_executions (original_filename, file_type, file_size_bytes, processed_content_length, "
+          "INSERT INTO context_executions (owner, original_filename, file_type, file_size_bytes, "
+          "processed_content_length, "
           "system_prompt, user_prompt, final_prompt_length, llm_response, method, provider, model, "
           "file_processing_time_ms, llm_execution_time_ms, total_execution_time_ms, input_tokens, output_tokens, "
           "total_tokens, cost_nanousd, request_id, transaction_guid, user_ip, status, error_message, created_at, "
-          "completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING id",
-          {e.original_filename,
+          {e.owner,
+           e.original_filename,
            e.file_type,
            e.file_size_bytes,
            e.processed_content_length,
@@ -83,18 +86,19 @@ std::int64_t ContextExecutionRepository::create(const ContextExecution& e) {
       .integer(0);
 }
 
-std::optional<ContextExecution> ContextExecutionRepository::get(std::int64_t id) {
-  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM context_executions WHERE id = ?", {id});
+std::optional<ContextExecution> ContextExecutionRepository::get(std::int64_t id, const std::string& owner) {
+  auto rows = database_.query(
+      "SELECT " + columns(database_.dialect()) + " FROM context_executions WHERE id = ? AND owner = ?", {id, owner});
   if (rows.empty()) return std::nullopt;
   return execution_of(rows[0]);
 }
 
-std::vector<ContextExecution> ContextExecutionRepository::list(int limit, int offset) {
+std::vector<ContextExecution> ContextExecutionRepository::list(const std::string& owner, int limit, int offset) {
   std::vector<ContextExecution> out;
   for (const auto& row : database_.query("SELECT " + columns(database_.dialect()) +
-                                             " FROM context_executions ORDER BY created_at DESC, id DESC LIMIT ? "
-                                             "OFFSET ?",
-                                         {std::int64_t{limit}, std::int64_t{offset}})) {
+                                             " FROM context_executions WHERE owner = ? "
+                                             "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                                         {owner, std::int64_t{limit}, std::int64_t{offset}})) {
     out.push_back(execution_of(row));
   }
   return out;

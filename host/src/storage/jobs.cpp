@@ -11,7 +11,7 @@ std::string columns(Dialect d) {
   return "id, api_key_id, job_type, status, " + select_json(d, "request_params") + ", " + select_json(d, "result") +
          ", error_message, webhook_url, webhook_status, " + select_time(d, "created_at") + ", " +
          select_time(d, "started_at") + ", " + select_time(d, "completed_at") + ", " + select_time(d, "expires_at") +
-         ", " + select_time(d, "heartbeat_at") + ", attempts, webhook_attempts";
+         ", " + select_time(d, "heartbeat_at") + ", attempts, webhook_attempts, owner";
 }
 
 nlohmann::json json_of(const Row& row, std::size_t column) {
@@ -38,6 +38,7 @@ Job job_of(const Row& row) {
   j.heartbeat_at = row.text(13);
   j.attempts = row.integer(14);
   j.webhook_attempts = row.integer(15);
+  j.owner = row.text(16);
   return j;
 }
 
@@ -50,15 +51,16 @@ std::string dump(const nlohmann::json& value) {
 std::string JobRepository::create(const Job& job) {
   const std::string id = job.id.empty() ? new_uuid() : job.id;
   database_.query(
-      "INSERT INTO jobs (id, api_key_id, job_type, status, request_params, webhook_url, created_at, expires_at) "
-      "VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
-      {id, nullable(job.api_key_id), job.job_type, dump(job.request_params), nullable(job.webhook_url),
+      "INSERT INTO jobs (id, owner, api_key_id, job_type, status, request_params, webhook_url, created_at, "
+      "expires_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+      {id, job.owner, nullable(job.api_key_id), job.job_type, dump(job.request_params), nullable(job.webhook_url),
        job.created_at.empty() ? utc_now() : job.created_at, nullable(job.expires_at)});
   return id;
 }
 
-std::optional<Job> JobRepository::get(const std::string& id) {
-  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM jobs WHERE id = ?", {id});
+std::optional<Job> JobRepository::get(const std::string& id, const std::string& owner) {
+  auto rows =
+      database_.query("SELECT " + columns(database_.dialect()) + " FROM jobs WHERE id = ? AND owner = ?", {id, owner});
   if (rows.empty()) return std::nullopt;
   return job_of(rows[0]);
 }
@@ -144,13 +146,9 @@ std::int64_t JobRepository::delete_expired(const std::string& now) {
           .size());
 }
 
-std::vector<Job> JobRepository::list(const std::string& api_key_id, const std::string& status, int limit) {
-  std::string sql = "SELECT " + columns(database_.dialect()) + " FROM jobs WHERE 1 = 1";
-  std::vector<Value> params;
-  if (!api_key_id.empty()) {
-    sql += " AND api_key_id = ?";
-    params.emplace_back(api_key_id);
-  }
+std::vector<Job> JobRepository::list(const std::string& owner, const std::string& status, int limit) {
+  std::string sql = "SELECT " + columns(database_.dialect()) + " FROM jobs WHERE owner = ?";
+  std::vector<Value> params = {owner};
   if (!status.empty()) {
     sql += " AND status = ?";
     params.emplace_back(status);

@@ -6,7 +6,8 @@ namespace switchboard::storage {
 namespace {
 
 std::string columns(Dialect dialect) {
-  return "id, primary_character, secondary_character, combined_characters, story_content, method, provider, model, "
+  return "id, owner, primary_character, secondary_character, combined_characters, story_content, method, provider, "
+         "model, "
          "generation_time_ms, input_tokens, output_tokens, cost_nanousd, input_price_per_mtok_microusd, "
          "output_price_per_mtok_microusd, request_id, transaction_guid, " +
          select_time(dialect, "created_at");
@@ -15,22 +16,23 @@ std::string columns(Dialect dialect) {
 Story story_of(const Row& row) {
   Story s;
   s.id = row.integer(0);
-  s.primary_character = row.text(1);
-  s.secondary_character = row.text(2);
-  s.combined_characters = row.text(3);
-  s.content = row.text(4);
-  s.method = row.text(5);
-  s.provider = row.text(6);
-  s.model = row.text(7);
-  s.generation_time_ms = row.real(8);
-  s.input_tokens = row.integer(9);
-  s.output_tokens = row.integer(10);
-  s.cost_nanousd = row.integer(11);
-  s.input_price_per_mtok_microusd = row.integer(12);
-  s.output_price_per_mtok_microusd = row.integer(13);
-  s.request_id = row.text(14);
-  s.transaction_guid = row.text(15);
-  s.created_at = row.text(16);
+  s.owner = row.text(1);
+  s.primary_character = row.text(2);
+  s.secondary_character = row.text(3);
+  s.combined_characters = row.text(4);
+  s.content = row.text(5);
+  s.method = row.text(6);
+  s.provider = row.text(7);
+  s.model = row.text(8);
+  s.generation_time_ms = row.real(9);
+  s.input_tokens = row.integer(10);
+  s.output_tokens = row.integer(11);
+  s.cost_nanousd = row.integer(12);
+  s.input_price_per_mtok_microusd = row.integer(13);
+  s.output_price_per_mtok_microusd = row.integer(14);
+  s.request_id = row.text(15);
+  s.transaction_guid = row.text(16);
+  s.created_at = row.text(17);
   return s;
 }
 
@@ -65,7 +67,8 @@ std::string character_clause(Dialect dialect, const std::string& name, std::vect
 
 // The WHERE clause of a query, and its parameters.
 std::string where(Dialect dialect, const StoryQuery& query, std::vector<Value>& params) {
-  std::string clause = " WHERE 1 = 1";
+  std::string clause = " WHERE owner = ?";
+  params.emplace_back(query.owner);
   if (!query.method.empty()) {
     clause += " AND method = ?";
     params.emplace_back(query.method);
@@ -95,19 +98,22 @@ std::string where(Dialect dialect, const StoryQuery& query, std::vector<Value>& 
 std::int64_t StoryRepository::create(const Story& s) {
   return database_
       .query(
-          "INSERT INTO stories (primary_character, secondary_character, combined_characters, story_content, method, "
+          "INSERT INTO stories (owner, primary_character, secondary_character, combined_characters, story_content, "
+          "method, "
           "provider, model, generation_time_ms, input_tokens, output_tokens, total_tokens, cost_nanousd, "
           "input_price_per_mtok_microusd, output_price_per_mtok_microusd, request_id, transaction_guid, created_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-          {s.primary_character, s.secondary_character, s.combined_characters, s.content, s.method, nullable(s.provider),
-           nullable(s.model), s.generation_time_ms, s.input_tokens, s.output_tokens, s.input_tokens + s.output_tokens,
-           s.cost_nanousd, s.input_price_per_mtok_microusd, s.output_price_per_mtok_microusd, nullable(s.request_id),
-           nullable(s.transaction_guid), s.created_at.empty() ? utc_now() : s.created_at})[0]
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+          {s.owner, s.primary_character, s.secondary_character, s.combined_characters, s.content, s.method,
+           nullable(s.provider), nullable(s.model), s.generation_time_ms, s.input_tokens, s.output_tokens,
+           s.input_tokens + s.output_tokens, s.cost_nanousd, s.input_price_per_mtok_microusd,
+           s.output_price_per_mtok_microusd, nullable(s.request_id), nullable(s.transaction_guid),
+           s.created_at.empty() ? utc_now() : s.created_at})[0]
       .integer(0);
 }
 
-std::optional<Story> StoryRepository::get(std::int64_t id) {
-  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM stories WHERE id = ?", {id});
+std::optional<Story> StoryRepository::get(std::int64_t id, const std::string& owner) {
+  auto rows = database_.query("SELECT " + columns(database_.dialect()) + " FROM stories WHERE id = ? AND owner = ?",
+                              {id, owner});
   if (rows.empty()) return std::nullopt;
   return story_of(rows[0]);
 }
@@ -127,10 +133,12 @@ std::vector<Story> StoryRepository::list(const StoryQuery& query) {
 std::int64_t StoryRepository::count(const StoryQuery& query) {
   std::vector<Value> params;
   if (query.search.empty() && query.character.empty()) {
-    // All stories, or one framework's: the counts the triggers keep (migration 0008).
-    std::string sql = "SELECT CAST(COALESCE(SUM(stories), 0) AS BIGINT) FROM story_counts";
+    // All the owner's stories, or one framework's: the counts the triggers keep (migrations
+    // 0008 and 0010).
+    std::string sql = "SELECT CAST(COALESCE(SUM(stories), 0) AS BIGINT) FROM story_counts WHERE owner = ?";
+    params.emplace_back(query.owner);
     if (!query.method.empty()) {
-      sql += " WHERE method = ?";
+      sql += " AND method = ?";
       params.emplace_back(query.method);
     }
     return database_.query(sql, params)[0].integer(0);
@@ -141,12 +149,12 @@ std::int64_t StoryRepository::count(const StoryQuery& query) {
       .integer(0);
 }
 
-std::int64_t StoryRepository::remove_all() {
-  return static_cast<std::int64_t>(database_.query("DELETE FROM stories RETURNING id").size());
+std::int64_t StoryRepository::remove_all(const std::string& owner) {
+  return static_cast<std::int64_t>(database_.query("DELETE FROM stories WHERE owner = ? RETURNING id", {owner}).size());
 }
 
-bool StoryRepository::remove(std::int64_t id) {
-  return !database_.query("DELETE FROM stories WHERE id = ? RETURNING id", {id}).empty();
+bool StoryRepository::remove(std::int64_t id, const std::string& owner) {
+  return !database_.query("DELETE FROM stories WHERE id = ? AND owner = ? RETURNING id", {id, owner}).empty();
 }
 
 }  // namespace switchboard::storage

@@ -12,7 +12,7 @@ using nlohmann::json;
 std::string columns(Dialect d) {
   return "id, name, description, template_text, " + select_json(d, "parameters") + ", " +
          select_json(d, "example_usage") + ", schema_id, " + select_bool(d, "is_public") + ", " +
-         select_time(d, "created_at") + ", " + select_time(d, "updated_at");
+         select_time(d, "created_at") + ", " + select_time(d, "updated_at") + ", owner";
 }
 
 std::string dumped(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -37,6 +37,7 @@ StoredTemplate template_of(const Row& row) {
   t.is_public = row.integer(7) != 0;
   t.created_at = row.text(8);
   t.updated_at = row.text(9);
+  t.owner = row.text(10);
   return t;
 }
 
@@ -52,34 +53,35 @@ std::optional<StoredTemplate> TemplateRepository::create(StoredTemplate t) {
   bool taken = false;
   try {
     database_.transaction([&](Session& session) {
-      taken = !session.query("SELECT 1 FROM prompt_templates WHERE name = ?", {t.name}).empty();
+      taken = !session.query("SELECT 1 FROM prompt_templates WHERE owner = ? AND name = ?", {t.owner, t.name}).empty();
       if (taken) return;
       session.query(
-          "INSERT INTO prompt_templates (id, name, description, template_text, parameters, example_usage, schema_id, "
-          "is_public, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {t.id, t.name, nullable(t.description), t.template_text, dumped(t.parameters), example_value(t),
+          "INSERT INTO prompt_templates (id, owner, name, description, template_text, parameters, example_usage, "
+          "schema_id, is_public, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {t.id, t.owner, t.name, nullable(t.description), t.template_text, dumped(t.parameters), example_value(t),
            nullable(t.schema_id), std::int64_t{t.is_public ? 1 : 0}, t.created_at, t.updated_at});
     });
   } catch (const StorageError&) {
-    // Two writers on PostgreSQL both saw the name free: UNIQUE (name) let one of them in.
-    if (get(t.name)) return std::nullopt;
+    // Two writers on PostgreSQL both saw the name free: UNIQUE (owner, name) let one of them in.
+    if (get(t.owner, t.name)) return std::nullopt;
     throw;
   }
   if (taken) return std::nullopt;
   return t;
 }
 
-std::optional<StoredTemplate> TemplateRepository::get(const std::string& name) {
-  auto rows =
-      database_.query("SELECT " + columns(database_.dialect()) + " FROM prompt_templates WHERE name = ?", {name});
+std::optional<StoredTemplate> TemplateRepository::get(const std::string& owner, const std::string& name) {
+  auto rows = database_.query(
+      "SELECT " + columns(database_.dialect()) + " FROM prompt_templates WHERE owner = ? AND name = ?", {owner, name});
   if (rows.empty()) return std::nullopt;
   return template_of(rows[0]);
 }
 
-std::vector<StoredTemplate> TemplateRepository::list() {
+std::vector<StoredTemplate> TemplateRepository::list(const std::string& owner) {
   std::vector<StoredTemplate> out;
-  for (const auto& row :
-       database_.query("SELECT " + columns(database_.dialect()) + " FROM prompt_templates ORDER BY name")) {
+  for (const auto& row : database_.query(
+           "SELECT " + columns(database_.dialect()) + " FROM prompt_templates WHERE owner = ? ORDER BY name",
+           {owner})) {
     out.push_back(template_of(row));
   }
   return out;
@@ -89,7 +91,8 @@ std::optional<StoredTemplate> TemplateRepository::update(StoredTemplate t) {
   std::optional<StoredTemplate> out;
   database_.transaction([&](Session& session) {
     auto rows =
-        session.query("SELECT " + columns(database_.dialect()) + " FROM prompt_templates WHERE name = ?", {t.name});
+        session.query("SELECT " + columns(database_.dialect()) + " FROM prompt_templates WHERE owner = ? AND name = ?",
+                      {t.owner, t.name});
     if (rows.empty()) return;
     const auto before = template_of(rows[0]);
     t.id = before.id;
@@ -105,13 +108,9 @@ std::optional<StoredTemplate> TemplateRepository::update(StoredTemplate t) {
   return out;
 }
 
-bool TemplateRepository::remove(const std::string& name) {
-  bool found = false;
-  database_.transaction([&](Session& session) {
-    found = !session.query("SELECT 1 FROM prompt_templates WHERE name = ?", {name}).empty();
-    if (found) session.query("DELETE FROM prompt_templates WHERE name = ?", {name});
-  });
-  return found;
+bool TemplateRepository::remove(const std::string& owner, const std::string& name) {
+  return !database_.query("DELETE FROM prompt_templates WHERE owner = ? AND name = ? RETURNING id", {owner, name})
+              .empty();
 }
 
 }  // namespace switchboard::storage

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "sql_helpers.hpp"
 
@@ -10,7 +11,7 @@ namespace switchboard::storage {
 void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
   if (entries.empty()) return;
   const std::string now = utc_now();
-  std::map<std::pair<std::string, std::string>, UsageTotals> daily;
+  std::map<std::tuple<std::string, std::string, std::string>, UsageTotals> daily;  // owner, day, framework
   database_.transaction([&](Session& session) {
     // Many rows per statement: one round trip per 128 rows instead of one per row. Both
     // drivers keep each connection's statements prepared by SQL text, so the row counts are
@@ -24,14 +25,14 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
           "INSERT INTO usage_ledger (request_id, transaction_guid, operation, framework, provider, model, "
           "input_tokens, output_tokens, cached_tokens, cost_nanousd, priced, input_price_per_mtok_microusd, "
           "output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, status, api_key_id, created_at, "
-          "cache_hit, avoided_cost_nanousd) VALUES ";
+          "cache_hit, avoided_cost_nanousd, owner) VALUES ";
       std::vector<Value> params;
-      params.reserve(count * 20);
+      params.reserve(count * 21);
       for (std::size_t i = first; i < first + count; ++i) {
         const auto& e = entries[i];
         const std::string created = e.created_at.empty() ? now : e.created_at;
-        sql += i == first ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        sql += i == first ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (Value v : {nullable(e.request_id),
                         nullable(e.transaction_guid),
                         Value{e.operation},
@@ -51,10 +52,11 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
                         nullable(e.api_key_id),
                         Value{created},
                         Value{std::int64_t{e.cache_hit ? 1 : 0}},
-                        Value{e.avoided_cost_nanousd}}) {
+                        Value{e.avoided_cost_nanousd},
+                        Value{e.owner}}) {
           params.push_back(std::move(v));
         }
-        auto& totals = daily[{created.substr(0, 10), e.framework}];
+        auto& totals = daily[{e.owner, created.substr(0, 10), e.framework}];
         totals.requests += 1;
         totals.tokens += e.input_tokens + e.output_tokens;
         totals.cost_nanousd += e.cost_nanousd;
@@ -63,22 +65,24 @@ void UsageLedger::append(const std::vector<LedgerEntry>& entries) {
       first += count;
     }
     for (const auto& [key, totals] : daily) {
+      const auto& [owner, day, framework] = key;
       session.query(
-          "INSERT INTO usage_daily (day, framework, requests, tokens, cost_nanousd) VALUES (?, ?, ?, ?, ?) "
-          "ON CONFLICT (day, framework) DO UPDATE SET requests = usage_daily.requests + excluded.requests, "
+          "INSERT INTO usage_daily (owner, day, framework, requests, tokens, cost_nanousd) VALUES (?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (owner, day, framework) DO UPDATE SET requests = usage_daily.requests + excluded.requests, "
           "tokens = usage_daily.tokens + excluded.tokens, "
           "cost_nanousd = usage_daily.cost_nanousd + excluded.cost_nanousd",
-          {key.first, key.second, totals.requests, totals.tokens, totals.cost_nanousd});
+          {owner, day, framework, totals.requests, totals.tokens, totals.cost_nanousd});
     }
   });
 }
 
-UsageReport UsageLedger::usage(const std::string& start, const std::string& end, const std::string& framework) {
+UsageReport UsageLedger::usage(const std::string& owner, const std::string& start, const std::string& end,
+                               const std::string& framework) {
   const bool sqlite = database_.dialect() == Dialect::sqlite;
   const std::string day = sqlite ? "day" : "to_char(day, 'YYYY-MM-DD')";
   const std::string where =
-      std::string(" WHERE day >= ? AND day <= ?") + (framework.empty() ? "" : " AND framework = ?");
-  std::vector<Value> params = {start, end};
+      std::string(" WHERE owner = ? AND day >= ? AND day <= ?") + (framework.empty() ? "" : " AND framework = ?");
+  std::vector<Value> params = {owner, start, end};
   if (!framework.empty()) params.emplace_back(framework);
   UsageReport report;
   auto totals_of = [](const Row& row, std::size_t first) {
@@ -102,7 +106,7 @@ UsageReport UsageLedger::usage(const std::string& start, const std::string& end,
   return report;
 }
 
-std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& framework) {
+std::vector<LedgerRow> UsageLedger::transactions(const std::string& owner, int limit, const std::string& framework) {
   const Dialect dialect = database_.dialect();
   const std::string priced = select_bool(dialect, "priced");
   std::string sql =
@@ -112,10 +116,10 @@ std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& f
       ", input_price_per_mtok_microusd, output_price_per_mtok_microusd, cached_price_per_mtok_microusd, latency_ms, "
       "status, api_key_id, " +
       select_time(dialect, "created_at") + ", " + select_bool(dialect, "cache_hit") +
-      ", avoided_cost_nanousd FROM usage_ledger";
-  std::vector<Value> params;
+      ", avoided_cost_nanousd, owner FROM usage_ledger WHERE owner = ?";
+  std::vector<Value> params = {owner};
   if (!framework.empty()) {
-    sql += " WHERE framework = ?";
+    sql += " AND framework = ?";
     params.emplace_back(framework);
   }
   sql += " ORDER BY id DESC LIMIT ?";
@@ -145,16 +149,24 @@ std::vector<LedgerRow> UsageLedger::transactions(int limit, const std::string& f
     e.created_at = row.text(18);
     e.cache_hit = row.integer(19) != 0;
     e.avoided_cost_nanousd = row.integer(20);
+    e.owner = row.text(21);
     out.push_back(std::move(r));
   }
   return out;
 }
 
 std::int64_t UsageLedger::spent_by_key(const std::string& api_key_id, const std::string& since) {
-  auto rows = database_.query(
-      "SELECT CAST(COALESCE(SUM(cost_nanousd), 0) AS BIGINT) FROM usage_ledger WHERE api_key_id = ? AND created_at >= "
-      "?",
-      {api_key_id, since});
+  return spent_since("api_key_id", api_key_id, since);
+}
+
+std::int64_t UsageLedger::spent_by_owner(const std::string& owner, const std::string& since) {
+  return spent_since("owner", owner, since);
+}
+
+std::int64_t UsageLedger::spent_since(const char* column, const std::string& value, const std::string& since) {
+  auto rows = database_.query("SELECT CAST(COALESCE(SUM(cost_nanousd), 0) AS BIGINT) FROM usage_ledger WHERE " +
+                                  std::string(column) + " = ? AND created_at >= ?",
+                              {value, since});
   return rows.empty() ? 0 : rows[0].integer(0);
 }
 

@@ -19,6 +19,8 @@
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
 //   max_failures:   failed authentications a client may make per window (default 10)
 //   failure_window_seconds: (default 60)
+// The principal of a key is its id, name and team; of a token, its `sub` as the id and its
+// `iss` as the name (the host owns a token's objects by issuer and subject).
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -59,6 +61,12 @@ std::string utc_now_text(std::chrono::system_clock::time_point now) {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
   return text;
+}
+
+// A claim of a verified token as text: empty when missing or not text.
+std::string text_claim(const nlohmann::json& claims, const char* name) {
+  const auto claim = claims.find(name);
+  return claim != claims.end() && claim->is_string() ? claim->get<std::string>() : "";
 }
 
 MiddlewareReply refuse(int status, std::string code, std::string message) {
@@ -129,9 +137,9 @@ class Auth final : public Middleware {
                           claims.error() == auth::JwtFailure::unsupported_algorithm;
       return fail(refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error())));
     }
-    const auto subject = claims->find("sub");
-    host_.set_principal(
-        {"jwt", subject != claims->end() && subject->is_string() ? subject->get<std::string>() : "", "", ""});
+    // The issuer goes in `name` (Principal has no field of its own for it): the host scopes
+    // a token's objects by issuer and subject, so one `sub` of two issuers is two owners.
+    host_.set_principal({"jwt", text_claim(*claims, "sub"), text_claim(*claims, "iss"), ""});
     host_.audit("auth.success", {{"method", "jwt"}});
     return std::nullopt;
   }
@@ -204,5 +212,5 @@ std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& ho
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.2.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.3.0",
                    "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)

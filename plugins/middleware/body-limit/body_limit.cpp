@@ -48,6 +48,9 @@ class BodyLimit final : public Middleware {
     }
   }
 
+  // The same decision from the declared size, before the body is read at all.
+  std::optional<MiddlewareReply> on_headers(const HttpRequestInfo& request) override { return on_request(request); }
+
   std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
     if (request.method != "POST" && request.method != "PUT" && request.method != "PATCH") return std::nullopt;
     if (request.path == "/health" || request.path.starts_with("/health/")) return std::nullopt;
@@ -90,5 +93,5 @@ std::shared_ptr<Plugin> make_body_limit(const nlohmann::json& config, HostServic
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "body-limit", "1.0.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "body-limit", "1.1.0",
                    "413 for request bodies above a configured size", make_body_limit)

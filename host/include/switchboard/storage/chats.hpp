@@ -1,7 +1,8 @@
 #pragma once
 // Chat conversations and their messages (seed 000's ChatConversation and ChatMessage). A
 // message and its conversation's `updated_at` change together; deleting a conversation
-// deletes its messages.
+// deletes its messages. Conversations belong to their owner (owner.hpp), messages to their
+// conversation: every call names the owner, and another owner's conversation is not found.
 
 #include <cstdint>
 #include <optional>
@@ -14,6 +15,7 @@ namespace switchboard::storage {
 
 struct Conversation {
   std::int64_t id = 0;  // set by the store
+  std::string owner;
   std::string title;
   std::string method;  // the framework
   std::string provider;
@@ -42,12 +44,14 @@ class ChatRepository {
  public:
   explicit ChatRepository(Database& database) : database_(database) {}
   std::int64_t create_conversation(const Conversation& conversation);
-  // Adds a message and touches its conversation; nothing when the conversation is gone.
-  std::optional<std::int64_t> add_message(const ChatMessage& message);
-  std::optional<Conversation> conversation(std::int64_t id);
-  std::vector<Conversation> conversations(int limit, int offset);   // most recently updated first
-  std::vector<ChatMessage> messages(std::int64_t conversation_id);  // oldest first
-  bool remove_conversation(std::int64_t id);
+  // Adds a message and touches its conversation; nothing when the conversation is gone (or
+  // not `owner`'s).
+  std::optional<std::int64_t> add_message(const ChatMessage& message, const std::string& owner);
+  std::optional<Conversation> conversation(std::int64_t id, const std::string& owner);
+  // Most recently updated first.
+  std::vector<Conversation> conversations(const std::string& owner, int limit, int offset);
+  std::vector<ChatMessage> messages(std::int64_t conversation_id, const std::string& owner);  // oldest first
+  bool remove_conversation(std::int64_t id, const std::string& owner);
 
  private:
   Database& database_;

@@ -1,6 +1,6 @@
 #pragma once
 // Prompts run with a document as context (seed 000's ContextPromptExecution): the file, the
-// prompts, the answer, timings, tokens and cost.
+// prompts, the answer, timings, tokens and cost; each belongs to its owner (owner.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -13,6 +13,7 @@ namespace switchboard::storage {
 
 struct ContextExecution {
   std::int64_t id = 0;  // set by the store
+  std::string owner;
   std::string original_filename;
   std::string file_type;
   std::int64_t file_size_bytes = 0;
@@ -43,8 +44,8 @@ class ContextExecutionRepository {
  public:
   explicit ContextExecutionRepository(Database& database) : database_(database) {}
   std::int64_t create(const ContextExecution& execution);
-  std::optional<ContextExecution> get(std::int64_t id);
-  std::vector<ContextExecution> list(int limit, int offset);  // newest first
+  std::optional<ContextExecution> get(std::int64_t id, const std::string& owner);
+  std::vector<ContextExecution> list(const std::string& owner, int limit, int offset);  // newest first
 
  private:
   Database& database_;

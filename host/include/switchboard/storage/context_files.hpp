@@ -1,6 +1,7 @@
 #pragma once
 // Uploaded context files: the text extracted from each upload, kept until retention removes
-// it, for prompts that run with the file as their context.
+// it, for prompts that run with the file as their context. A file belongs to the owner that
+// uploaded it (owner.hpp): only that owner finds it.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,7 @@ namespace switchboard::storage {
 
 struct ContextFile {
   std::string id;  // "ctx_" and 32 hex digits, made by the caller
+  std::string owner;
   std::string filename;
   std::string file_type;  // txt, md, csv, json, html, pdf
   std::int64_t file_size_bytes = 0;
@@ -27,7 +29,7 @@ class ContextFileRepository {
  public:
   explicit ContextFileRepository(Database& database) : database_(database) {}
   void create(const ContextFile& file);
-  std::optional<ContextFile> get(const std::string& id);
+  std::optional<ContextFile> get(const std::string& id, const std::string& owner);
 
  private:
   Database& database_;

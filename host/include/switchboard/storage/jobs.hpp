@@ -17,8 +17,9 @@
 namespace switchboard::storage {
 
 struct Job {
-  std::string id;  // a UUID; made by the store when empty
-  std::string api_key_id;
+  std::string id;                  // a UUID; made by the store when empty
+  std::string owner;               // who submitted it (owner.hpp): only that owner reads or lists it
+  std::string api_key_id;          // the key its calls are billed to; empty: none
   std::string job_type;            // analyze, batch, …
   std::string status = "pending";  // pending, processing, completed, failed
   nlohmann::json request_params = nlohmann::json::object();
@@ -45,7 +46,8 @@ class JobRepository {
   explicit JobRepository(Database& database) : database_(database) {}
   // Stores a pending job; returns its id.
   std::string create(const Job& job);
-  std::optional<Job> get(const std::string& id);
+  // `owner`'s job; nothing when there is none or it is another owner's.
+  std::optional<Job> get(const std::string& id, const std::string& owner);
   // The oldest pending job, now processing and owned by the caller; nothing when none waits.
   std::optional<Job> claim_next();
   // The owner of a processing job is still at it.
@@ -61,8 +63,8 @@ class JobRepository {
   void record_webhook(const std::string& id, const std::string& status, std::int64_t attempts);
   // Deletes finished jobs whose `expires_at` is before `now`; returns how many.
   std::int64_t delete_expired(const std::string& now);
-  // Newest first; empty filters match all.
-  std::vector<Job> list(const std::string& api_key_id, const std::string& status, int limit);
+  // `owner`'s jobs, newest first; `status` empty for all.
+  std::vector<Job> list(const std::string& owner, const std::string& status, int limit);
 
  private:
   Database& database_;

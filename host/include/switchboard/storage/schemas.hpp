@@ -3,7 +3,8 @@
 // a schema under an existing name adds the next version. Deleting a name is a soft delete
 // (seed 001 keeps schema history): every version is hidden from lookups by name but its row
 // stays, so a prompt template that links one version by id keeps it, and version numbers are
-// never reused — a schema stored under a deleted name takes the next number.
+// never reused — a schema stored under a deleted name takes the next number. Names belong to
+// an owner (owner.hpp): each owner has its own schemas, and finds no other owner's.
 
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,7 @@ namespace switchboard::storage {
 
 struct StoredSchema {
   std::string id;  // a UUID, made by the store
+  std::string owner;
   std::string name;
   std::string description;
   nlohmann::json definition = nlohmann::json::object();
@@ -32,16 +34,17 @@ struct StoredSchema {
 class SchemaRepository {
  public:
   explicit SchemaRepository(Database& database) : database_(database) {}
-  // Stores the next version of `schema.name`; returns it with id and version set.
+  // Stores the next version of `schema.name` of `schema.owner`; returns it with id and
+  // version set.
   StoredSchema add_version(StoredSchema schema);
   // A version, or the newest when `version` is 0; deleted ones are not found.
-  std::optional<StoredSchema> get(const std::string& name, std::int64_t version = 0);
+  std::optional<StoredSchema> get(const std::string& owner, const std::string& name, std::int64_t version = 0);
   // By id, deleted or not (what a template links).
-  std::optional<StoredSchema> get_by_id(const std::string& id);
-  std::vector<StoredSchema> latest_versions();                  // one per name, by name
-  std::vector<StoredSchema> versions(const std::string& name);  // oldest first
+  std::optional<StoredSchema> get_by_id(const std::string& owner, const std::string& id);
+  std::vector<StoredSchema> latest_versions(const std::string& owner);                    // one per name, by name
+  std::vector<StoredSchema> versions(const std::string& owner, const std::string& name);  // oldest first
   // Hides every version of `name`; false when there was none to hide.
-  bool remove(const std::string& name);
+  bool remove(const std::string& owner, const std::string& name);
 
  private:
   Database& database_;

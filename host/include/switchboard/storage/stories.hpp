@@ -1,5 +1,7 @@
 #pragma once
 // Generated stories (seed 000's Story): what was asked, what came back, and what it cost.
+// Each belongs to its owner (owner.hpp): every read, list, count and delete names the owner
+// and sees only that owner's stories.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +14,7 @@ namespace switchboard::storage {
 
 struct Story {
   std::int64_t id = 0;  // set by the store
+  std::string owner;
   std::string primary_character;
   std::string secondary_character;
   std::string combined_characters;
@@ -37,6 +40,7 @@ struct StoryCursor {
 };
 
 struct StoryQuery {
+  std::string owner;  // whose stories (always applied: "" is single-user mode's owner)
   int limit = 50;
   int offset = 0;                     // after `before`, when given
   std::string method;                 // empty: all
@@ -49,11 +53,11 @@ class StoryRepository {
  public:
   explicit StoryRepository(Database& database) : database_(database) {}
   std::int64_t create(const Story& story);
-  std::optional<Story> get(std::int64_t id);
+  std::optional<Story> get(std::int64_t id, const std::string& owner);
   std::vector<Story> list(const StoryQuery& query);  // newest first
   std::int64_t count(const StoryQuery& query);       // matching its filters; paging aside
-  bool remove(std::int64_t id);
-  std::int64_t remove_all();  // returns how many
+  bool remove(std::int64_t id, const std::string& owner);
+  std::int64_t remove_all(const std::string& owner);  // returns how many
 
  private:
   Database& database_;

@@ -2,7 +2,8 @@
 // The usage ledger: one row per LLM call the host made (gateway, framework steps, retries
 // that reached a provider), with its tokens, cost and the prices used, and a roll-up per UTC
 // day and framework kept in the same transaction, so usage reports read a handful of rows
-// however long the ledger grows.
+// however long the ledger grows. Each call is its request's owner's (owner.hpp), and the
+// reports show one owner's calls only.
 
 #include <cstdint>
 #include <optional>
@@ -35,6 +36,7 @@ struct LedgerEntry {
   bool cache_hit = false;                 // answered by the response cache: cost 0, no provider call
   std::int64_t avoided_cost_nanousd = 0;  // a cache hit: what the call it replaced cost
   std::string api_key_id;                 // empty when the call had none
+  std::string owner;                      // whose request made the call
   std::string created_at;                 // utc_now() when empty
 };
 
@@ -62,14 +64,19 @@ class UsageLedger {
 
   // Appends `entries` and their roll-up in one transaction.
   void append(const std::vector<LedgerEntry>& entries);
-  // Days `start`..`end` inclusive (YYYY-MM-DD, UTC); `framework` empty for all.
-  UsageReport usage(const std::string& start, const std::string& end, const std::string& framework);
-  // The newest `limit` rows, newest first; `framework` empty for all.
-  std::vector<LedgerRow> transactions(int limit, const std::string& framework);
+  // `owner`'s calls of days `start`..`end` inclusive (YYYY-MM-DD, UTC); `framework` empty for all.
+  UsageReport usage(const std::string& owner, const std::string& start, const std::string& end,
+                    const std::string& framework);
+  // `owner`'s newest `limit` rows, newest first; `framework` empty for all.
+  std::vector<LedgerRow> transactions(const std::string& owner, int limit, const std::string& framework);
   // What the calls of API key `api_key_id` made at or after `since` (ISO-8601 UTC) cost.
   std::int64_t spent_by_key(const std::string& api_key_id, const std::string& since);
+  // What `owner`'s calls made at or after `since` cost (a JWT subject's budget: owner.hpp).
+  std::int64_t spent_by_owner(const std::string& owner, const std::string& since);
 
  private:
+  // The cost of the calls whose `column` (a name of this class's, never input) is `value`.
+  std::int64_t spent_since(const char* column, const std::string& value, const std::string& since);
   Database& database_;
 };
 

@@ -144,7 +144,8 @@ class CheckpointStore {
   virtual ~CheckpointStore() = default;
   /// Saves a step; saving the same run and step again replaces it.
   virtual void save(const Checkpoint& checkpoint) = 0;
-  /// The newest step of `run_id`, or nothing when the run is unknown.
+  /// The newest step of `run_id`, or nothing when the run is unknown — or, since 2.1, not
+  /// the current request's owner's (the host keeps each run to the owner that started it).
   virtual std::optional<Checkpoint> latest(const std::string& run_id) = 0;
 };
 
@@ -152,8 +153,10 @@ class CheckpointStore {
 struct Principal {
   std::string kind;  ///< "api_key" or "jwt"
   std::string id;    ///< the key's id, or the token's `sub`
-  std::string name;  ///< the key's name (empty for tokens)
+  std::string name;  ///< the key's name, or the token's `iss` (empty when it has none)
   std::string team;  ///< the key's team (empty for tokens)
+  // The host derives the owner of what the request stores and sees from these (tenant
+  // isolation, since 2.1): a key's team, else the key; a token's issuer and subject.
 };
 
 /// An API key as the host keeps it: only the SHA-256 of the key itself is stored.
@@ -172,7 +175,7 @@ class KeyDirectory {
   virtual ~KeyDirectory() = default;
   /// The key whose SHA-256 (lower-case hex) is `sha256_hex`, or nothing.
   virtual std::optional<ApiKeyInfo> find_by_hash(const std::string& sha256_hex) = 0;
-  /// Since 2.1: the key whose id is `id` (a principal's), or nothing.
+  /// Since 2.2: the key whose id is `id` (a principal's), or nothing.
   virtual std::optional<ApiKeyInfo> find_key(const std::string& id) {
     (void)id;
     return std::nullopt;
@@ -223,13 +226,13 @@ class HostServices {
   /// Records a security event of the request being served in the audit log (stored, and
   /// logged as JSON) with its request id, client and principal: e.g. `auth.failure`,
   /// `rate_limit.exceeded`, `pii.detected`. `details` must hold no secret. The host adds the
-  /// request's path (since 2.1: unless `details` has one; `"path": null` leaves it out).
+  /// request's path (since 2.2: unless `details` has one; `"path": null` leaves it out).
   virtual void audit(const std::string& action, const nlohmann::json& details) {
     (void)action;
     (void)details;
   }
 
-  // Since 2.1.
+  // Since 2.2.
 
   /// Who the request being served acts for, as `set_principal` recorded it (so a middleware
   /// after the authenticating one can tell); nothing outside a request or before one was set.

@@ -99,6 +99,18 @@ class Middleware : public Plugin {
     (void)call;
     return {};
   }
+
+  /// (2.1) Sees a request that has a body once its line and headers are in, before the body
+  /// is read — `body_size` is the declared Content-Length (0 for a chunked body) — on the
+  /// reactor thread; returning a reply refuses it without reading the body, and the
+  /// connection is closed after the answer. Decide only from what is here (a declared size
+  /// above a route's limit, a missing or invalid credential): record nothing, since the
+  /// request's `on_request` still runs when it is let through (and `HostServices::set_principal`
+  /// does nothing here: there is no current request yet).
+  virtual std::optional<MiddlewareReply> on_headers(const HttpRequestInfo& request) {
+    (void)request;
+    return std::nullopt;
+  }
 };
 
 }  // namespace switchboard::plugin
