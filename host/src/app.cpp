@@ -46,6 +46,7 @@
 #include "provider_router.hpp"
 #include "request_guards.hpp"
 #include "retention_sweeper.hpp"
+#include "stored_budgets.hpp"
 #include "timer_queue.hpp"
 
 namespace switchboard {
@@ -234,15 +235,19 @@ App::App(Config config, ResolvedPaths paths, std::string admin_token, std::share
       });
   if (database_) {
     ledger_writer_ = std::make_unique<LedgerWriter>(*database_);
-    budgets_ = std::make_unique<BudgetGuard>(
-        *database_, [writer = ledger_writer_.get()] { writer->flush(); }, config_.cache.redis_url);
+    budgets_ = std::make_shared<BudgetGuard>(
+        std::make_unique<StoredBudgets>(
+            *database_, [writer = ledger_writer_.get()] { writer->flush(); },
+            BudgetLimits{config_.budgets.jwt_daily_nanousd, config_.budgets.jwt_monthly_nanousd}),
+        config_.cache.redis_url);
     retention_ = std::make_unique<RetentionSweeper>(*database_, config_.retention);
   }
-  // Every LLM call's entry: metrics always, the key's budget and the ledger with a store.
+  // Every LLM call's entry: metrics always, the ledger with a store. (Budgets are charged by
+  // the calls' holds.)
   auto sink = [this](storage::LedgerEntry entry) { record_usage(entry); };
   provider_router_->set_usage_sink(sink);
   llm_->set_usage_sink(sink);
-  llm_gate_ = std::make_unique<LlmCallGate>(budgets_.get(), *audit_);
+  llm_gate_ = std::make_unique<LlmCallGate>(budgets_.get(), *audit_, config_.budgets.default_max_tokens);
   llm_->attach_gate(*llm_gate_);
   if (config_.cache.enabled) llm_->attach_cache(*response_cache_);
   add_routes();
@@ -252,7 +257,6 @@ plugin::LlmClient& App::llm() { return *llm_; }
 
 void App::record_usage(const storage::LedgerEntry& entry) {
   llm_metrics_->record(entry);
-  if (budgets_) budgets_->record(entry);
   if (ledger_writer_) ledger_writer_->record(entry);
 }
 
@@ -625,6 +629,9 @@ HttpResponse App::run_handler(Exchange& exchange, const RouteHandler& handler, c
 }
 
 void App::finish_headers(Exchange& exchange, int status, HeaderList& headers) {
+  // Middleware sees the response as it saw the request (its principal too), whichever thread
+  // finishes it.
+  CurrentRequestScope current(exchange.context);
   for (std::size_t i = exchange.middleware_ran; i-- > 0;) {
     try {
       exchange.chain[i]->on_response(exchange.info, status, headers);

@@ -7,7 +7,6 @@
 #include <redis/redis_pool.hpp>
 
 #include <switchboard/log.hpp>
-#include <switchboard/storage/api_keys.hpp>
 
 namespace switchboard {
 namespace {
@@ -52,10 +51,67 @@ std::string dollars(std::int64_t nanousd) {
   return text;
 }
 
+// Adds ARGV[1] (negative too) to each counter that exists: one is made by a reservation,
+// from the ledger, so that it holds the period's whole spend, not only what came after it.
+const std::string kAddToExisting =
+    "for i, key in ipairs(KEYS) do if redis.call('EXISTS', key) == 1 then redis.call('INCRBY', key, ARGV[1]) end "
+    "end return 1";
+
+// KEYS: the day's and the month's counter. ARGV: what each starts from when missing (this
+// instance's view), the reservation, the daily and monthly budgets (0: none). Adds the
+// reservation to both when it fits both; returns {fits, day, month} (before it, when not).
+// SET NX keeps the first instance's start when several make a counter at once.
+const std::string kReserve =
+    "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', 172800) "
+    "redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', 2764800) "
+    "local day = tonumber(redis.call('GET', KEYS[1])) "
+    "local month = tonumber(redis.call('GET', KEYS[2])) "
+    "local amount = tonumber(ARGV[3]) "
+    "local daily, monthly = tonumber(ARGV[4]), tonumber(ARGV[5]) "
+    "if (daily > 0 and (day >= daily or day + amount > daily)) or "
+    "   (monthly > 0 and (month >= monthly or month + amount > monthly)) then return {0, day, month} end "
+    "return {1, redis.call('INCRBY', KEYS[1], amount), redis.call('INCRBY', KEYS[2], amount)}";
+
+// Whether one more call reserving `amount` fits a period's budget beside `held` (spent and
+// reserved): never once the budget is used up, even by a call priced at nothing.
+bool fits(std::int64_t held, std::int64_t amount, std::int64_t budget) {
+  return budget <= 0 || (held < budget && held + amount <= budget);
+}
+
+// The 402 of a call that does not fit `period`'s budget.
+plugin::MiddlewareReply refusal(const char* period, const std::string& day, std::int64_t budget, std::int64_t spent,
+                                std::int64_t reserved, std::int64_t amount) {
+  plugin::MiddlewareReply reply;
+  reply.status = 402;
+  reply.code = "BUDGET_EXCEEDED";
+  if (spent >= budget) {
+    reply.message = std::string("the ") + period + " budget is spent: " + dollars(spent) + " of " + dollars(budget);
+  } else {
+    reply.message = std::string("this call may cost up to ") + dollars(amount) + ", more than is left of the " +
+                    period + " budget: " + dollars(spent) + " spent and " + dollars(reserved) +
+                    " held by calls in flight, of " + dollars(budget) + " (a lower max_tokens may fit)";
+  }
+  reply.details = {{"period", period},
+                   {"budget_usd", usd(budget)},
+                   {"spent_usd", usd(spent)},
+                   {"reserved_usd", usd(reserved)},
+                   {"call_max_usd", usd(amount)},
+                   {"resets_at", next_period(day, std::string(period) == "monthly")}};
+  return reply;
+}
+
 }  // namespace
 
-BudgetGuard::BudgetGuard(storage::Database& database, std::function<void()> flush_ledger, const std::string& redis_url)
-    : database_(database), flush_ledger_(std::move(flush_ledger)) {
+BudgetHold::~BudgetHold() { guard_->settle(*this); }
+
+void BudgetHold::charge(std::int64_t nanousd) {
+  if (nanousd <= 0) return;
+  charged_ += nanousd;
+  guard_->charge(*this, nanousd);
+}
+
+BudgetGuard::BudgetGuard(std::unique_ptr<BudgetSource> source, const std::string& redis_url)
+    : source_(std::move(source)) {
   if (redis_url.empty()) return;
   auto address = redis::parse_url(redis_url);
   if (!address) throw std::invalid_argument("budgets: " + address.error());
@@ -64,96 +120,122 @@ BudgetGuard::BudgetGuard(storage::Database& database, std::function<void()> flus
 
 BudgetGuard::~BudgetGuard() = default;
 
-std::string BudgetGuard::counter(const std::string& api_key_id, const std::string& period) const {
-  return std::string(kCounterPrefix) + api_key_id + ":" + period;
+std::string BudgetGuard::counter(const std::string& principal, const std::string& period) const {
+  return std::string(kCounterPrefix) + principal + ":" + period;
 }
 
-void BudgetGuard::record(const storage::LedgerEntry& entry) {
-  if (entry.api_key_id.empty() || entry.cost_nanousd <= 0) return;
-  std::string day, month;
-  {
-    std::lock_guard lock(mutex_);
-    auto found = keys_.find(entry.api_key_id);
-    if (found == keys_.end()) return;  // read from the ledger when first checked
-    found->second.day_nanousd += entry.cost_nanousd;
-    found->second.month_nanousd += entry.cost_nanousd;
-    day = found->second.day;
-    month = found->second.month;
-  }
-  if (!redis_) return;
-  // Only counters that exist: one is made from the ledger (read_shared), so that it holds
-  // the period's whole spend, not only what came after it.
-  static const std::string kAddToExisting =
-      "for i, key in ipairs(KEYS) do if redis.call('EXISTS', key) == 1 then redis.call('INCRBY', key, ARGV[1]) end "
-      "end return 1";
-  auto added = redis_->run({"EVAL", kAddToExisting, "2", counter(entry.api_key_id, day),
-                            counter(entry.api_key_id, month), std::to_string(entry.cost_nanousd)});
-  if (!added) log().warn("budget counters not updated in Redis", {{"error", added.error()}});
-}
-
-void BudgetGuard::read_shared(const std::string& api_key_id, Spend& spend) {
-  const std::string day_key = counter(api_key_id, spend.day), month_key = counter(api_key_id, spend.month);
-  // A missing counter starts from what the ledger says (this instance's view, at most a few
-  // seconds old); SET NX keeps the first instance's start when several make it at once. One
-  // round trip: this runs before every LLM call of a key with a budget.
-  static const std::string kSeedAndRead =
-      "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', 172800) "
-      "redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', 2764800) "
-      "return redis.call('MGET', KEYS[1], KEYS[2])";
-  auto figures = redis_->run({"EVAL", kSeedAndRead, "2", day_key, month_key, std::to_string(spend.day_nanousd),
-                              std::to_string(spend.month_nanousd)});
-  if (!figures || (*figures)->type != REDIS_REPLY_ARRAY || (*figures)->elements != 2) {
-    log().warn("budget counters unreadable in Redis; this instance's figures count", {});
-    return;
-  }
-  spend.day_nanousd = std::max(spend.day_nanousd, redis::as_integer((*figures)->element[0]));
-  spend.month_nanousd = std::max(spend.month_nanousd, redis::as_integer((*figures)->element[1]));
-}
-
-BudgetGuard::Spend& BudgetGuard::current(const std::string& api_key_id, std::chrono::system_clock::time_point now) {
+BudgetGuard::Spend& BudgetGuard::current(const std::string& principal, std::chrono::system_clock::time_point now) {
   const std::string day = utc_date(now);
   const auto steady = std::chrono::steady_clock::now();
-  auto [spend, added] = keys_.try_emplace(api_key_id);
+  auto [spend, added] = principals_.try_emplace(principal);
   if (!added && spend->second.day == day && steady - spend->second.read_at < kReadAgainAfter) return spend->second;
-  auto key = storage::ApiKeyRepository(database_).find_by_id(api_key_id);
   Spend fresh;
   fresh.day = day;
   fresh.month = day.substr(0, 7);
   fresh.read_at = steady;
-  if (key) {
-    fresh.daily_budget = key->daily_budget_nanousd;
-    fresh.monthly_budget = key->monthly_budget_nanousd;
-  }
-  if (fresh.daily_budget > 0 || fresh.monthly_budget > 0) {
-    flush_ledger_();  // what this instance has priced is in the ledger before it is read
-    storage::UsageLedger ledger(database_);
-    fresh.day_nanousd = ledger.spent_by_key(api_key_id, day + "T00:00:00.000000Z");
-    fresh.month_nanousd = ledger.spent_by_key(api_key_id, fresh.month + "-01T00:00:00.000000Z");
+  fresh.limits = source_->limits(principal);
+  // What this instance's calls in flight hold stays held, in the periods they were held in.
+  if (spend->second.day == fresh.day) fresh.day_reserved = spend->second.day_reserved;
+  if (spend->second.month == fresh.month) fresh.month_reserved = spend->second.month_reserved;
+  if (fresh.limits.daily > 0 || fresh.limits.monthly > 0) {
+    fresh.day_nanousd = source_->spent_since(principal, day + "T00:00:00.000000Z");
+    fresh.month_nanousd = source_->spent_since(principal, fresh.month + "-01T00:00:00.000000Z");
   }
   spend->second = fresh;
   return spend->second;
 }
 
-std::optional<plugin::MiddlewareReply> BudgetGuard::check(const std::string& api_key_id) {
+std::optional<std::pair<std::int64_t, std::int64_t>> BudgetGuard::reserve_shared(const std::string& principal,
+                                                                                 const Spend& spend,
+                                                                                 std::int64_t amount, bool& shared) {
+  auto answer = redis_->run({"EVAL", kReserve, "2", counter(principal, spend.day), counter(principal, spend.month),
+                             std::to_string(spend.day_nanousd + spend.day_reserved),
+                             std::to_string(spend.month_nanousd + spend.month_reserved), std::to_string(amount),
+                             std::to_string(spend.limits.daily), std::to_string(spend.limits.monthly)});
+  if (!answer || (*answer)->type != REDIS_REPLY_ARRAY || (*answer)->elements != 3) {
+    log().warn("budget counters unusable in Redis; this instance's figures count",
+               {{"error", answer ? std::string("unexpected answer") : answer.error()}});
+    return std::nullopt;
+  }
+  if (redis::as_integer((*answer)->element[0]) == 1) {
+    shared = true;
+    return std::nullopt;
+  }
+  return std::pair{redis::as_integer((*answer)->element[1]), redis::as_integer((*answer)->element[2])};
+}
+
+tl::expected<std::shared_ptr<BudgetHold>, plugin::MiddlewareReply> BudgetGuard::reserve(const std::string& principal,
+                                                                                        std::int64_t worst_case) {
+  worst_case = std::max<std::int64_t>(0, worst_case);
   std::lock_guard lock(mutex_);
-  Spend spend = current(api_key_id, std::chrono::system_clock::now());
-  if (redis_ && (spend.daily_budget > 0 || spend.monthly_budget > 0)) read_shared(api_key_id, spend);
-  auto over = [&](const char* period, std::int64_t spent,
-                  std::int64_t budget) -> std::optional<plugin::MiddlewareReply> {
-    if (budget <= 0 || spent < budget) return std::nullopt;
-    plugin::MiddlewareReply reply;
-    reply.status = 402;
-    reply.code = "BUDGET_EXCEEDED";
-    reply.message =
-        std::string("the ") + period + " budget of this API key is spent: " + dollars(spent) + " of " + dollars(budget);
-    reply.details = {{"period", period},
-                     {"budget_usd", usd(budget)},
-                     {"spent_usd", usd(spent)},
-                     {"resets_at", next_period(spend.day, std::string(period) == "monthly")}};
-    return reply;
-  };
-  if (auto refusal = over("daily", spend.day_nanousd, spend.daily_budget)) return refusal;
-  return over("monthly", spend.month_nanousd, spend.monthly_budget);
+  Spend& spend = current(principal, std::chrono::system_clock::now());
+  const auto& limits = spend.limits;
+  if (limits.daily <= 0 && limits.monthly <= 0) return nullptr;
+  if (!fits(spend.day_nanousd + spend.day_reserved, worst_case, limits.daily)) {
+    return tl::unexpected(refusal("daily", spend.day, limits.daily, spend.day_nanousd, spend.day_reserved, worst_case));
+  }
+  if (!fits(spend.month_nanousd + spend.month_reserved, worst_case, limits.monthly)) {
+    return tl::unexpected(
+        refusal("monthly", spend.day, limits.monthly, spend.month_nanousd, spend.month_reserved, worst_case));
+  }
+  bool shared = false;
+  if (redis_) {
+    if (auto counted = reserve_shared(principal, spend, worst_case, shared)) {
+      // Every instance's spend and reservations: this instance's reservations apart, the rest
+      // counts as spent.
+      const auto [day, month] = *counted;
+      if (!fits(day, worst_case, limits.daily)) {
+        return tl::unexpected(
+            refusal("daily", spend.day, limits.daily, day - spend.day_reserved, spend.day_reserved, worst_case));
+      }
+      return tl::unexpected(refusal("monthly", spend.day, limits.monthly, month - spend.month_reserved,
+                                    spend.month_reserved, worst_case));
+    }
+  }
+  spend.day_reserved += worst_case;
+  spend.month_reserved += worst_case;
+  return std::shared_ptr<BudgetHold>(
+      new BudgetHold(shared_from_this(), principal, spend.day, spend.month, worst_case, shared));
+}
+
+void BudgetGuard::charge(const BudgetHold& hold, std::int64_t nanousd) {
+  std::lock_guard lock(mutex_);
+  auto found = principals_.find(hold.principal_);
+  if (found == principals_.end()) return;
+  // The period the cost falls in is the current one (the ledger dates it now, too).
+  found->second.day_nanousd += nanousd;
+  found->second.month_nanousd += nanousd;
+}
+
+void BudgetGuard::settle(const BudgetHold& hold) {
+  std::string day, month;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = principals_.find(hold.principal_);
+    if (found != principals_.end()) {
+      Spend& spend = found->second;
+      if (spend.day == hold.day_) spend.day_reserved -= hold.reserved_;
+      if (spend.month == hold.month_) spend.month_reserved -= hold.reserved_;
+      day = spend.day;
+      month = spend.month;
+    }
+  }
+  if (!redis_) return;
+  // One step: the counters lose the reservation and gain the real cost. A hold Redis did not
+  // count (it was unreachable) adds its cost to the counters of now.
+  if (hold.shared_) {
+    add_shared(hold.principal_, hold.day_, hold.month_, hold.charged() - hold.reserved_);
+  } else if (hold.charged() > 0 && !day.empty()) {
+    add_shared(hold.principal_, day, month, hold.charged());
+  }
+}
+
+void BudgetGuard::add_shared(const std::string& principal, const std::string& day, const std::string& month,
+                             std::int64_t delta) {
+  if (delta == 0) return;
+  auto added = redis_->run(
+      {"EVAL", kAddToExisting, "2", counter(principal, day), counter(principal, month), std::to_string(delta)});
+  if (!added) log().warn("budget counters not updated in Redis", {{"error", added.error()}});
 }
 
 }  // namespace switchboard

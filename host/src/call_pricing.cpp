@@ -1,5 +1,6 @@
 #include "call_pricing.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -49,6 +50,39 @@ void price_call(const RegistrySnapshot& plugins, const ProviderInstanceConfig& i
 }  // namespace
 
 std::int64_t estimate_tokens(std::string_view text) { return static_cast<std::int64_t>((text.size() + 3) / 4); }
+
+std::optional<std::int64_t> output_cap(const plugin::ChatRequest& request) {
+  if (request.max_tokens) return *request.max_tokens;
+  if (request.extra.is_object()) {
+    const auto found = request.extra.find("max_completion_tokens");
+    if (found != request.extra.end() && found->is_number_integer() && found->get<std::int64_t>() > 0)
+      return found->get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+std::int64_t worst_case_cost(const plugin::CostModel& cost, const std::string& model,
+                             const plugin::ChatRequest& request, std::int64_t default_cap) {
+  // Chat formats wrap each message in a few tokens of their own (role, separators).
+  constexpr std::int64_t kFramingPerMessage = 4;
+  std::int64_t input = 0;
+  for (const auto& message : request.messages) input += estimate_tokens(message.content) + kFramingPerMessage;
+  const plugin::Usage usage{input, output_cap(request).value_or(default_cap), 0};
+  try {
+    const auto price = cost.price(model, usage);
+    return price ? std::max<std::int64_t>(0, price->cost_nano_usd) : 0;
+  } catch (const std::exception& e) {
+    log().error("cost model threw", {{"model", model}, {"error", e.what()}});
+    return 0;
+  }
+}
+
+std::int64_t worst_case_cost(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance,
+                             const std::string& model, const plugin::ChatRequest& request, std::int64_t default_cap) {
+  auto cost = plugins.find(instance.cost_model);
+  if (!cost || !cost->cost_model) return 0;
+  return worst_case_cost(*cost->cost_model, model, request, default_cap);
+}
 
 storage::LedgerEntry priced_entry(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance,
                                   const plugin::ChatRequest& request, const std::string& model,

@@ -3,13 +3,19 @@
 // as the request's plugin snapshot has it. An unknown model (or no cost model) is priced 0
 // and marked unpriced, and logged once per instance and model, not per call.
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include <switchboard/config.hpp>
+#include <switchboard/plugin/cost_model.hpp>
 #include <switchboard/plugin_registry.hpp>
 #include <switchboard/storage/usage_ledger.hpp>
 
 namespace switchboard {
+
+class BudgetHold;
 
 // What the usage ledger says a call was for.
 struct UsageLabels {
@@ -20,6 +26,8 @@ struct UsageLabels {
   // Not recorded: the W3C trace headers (traceparent, tracestate) every attempt of the call
   // sends upstream. They travel with the labels because both describe the call, not an attempt.
   plugin::HeaderList trace_headers = {};
+  // The reservation the call's attempts are charged to (null: none is held).
+  std::shared_ptr<BudgetHold> budget = nullptr;
 };
 
 // The priced entry of a call of `request` to `instance` that ended with `result`; `model` is
@@ -31,5 +39,19 @@ storage::LedgerEntry priced_entry(const RegistrySnapshot& plugins, const Provide
 
 // Roughly four characters per token, for upstreams that report no usage.
 std::int64_t estimate_tokens(std::string_view text);
+
+// The output cap a request sets itself: `max_tokens`, else `max_completion_tokens` (kept in
+// `extra`); nothing when it sets neither.
+std::optional<std::int64_t> output_cap(const plugin::ChatRequest& request);
+
+// The most a call of `request` should cost on `model`, reserved against a budget before it
+// leaves: its prompt as input tokens (estimated, with a few for each message's framing) and
+// its output cap (`default_cap` when it sets none) at `cost`'s price. 0 when `cost` does not
+// know the model: such calls are priced 0 in the ledger too.
+std::int64_t worst_case_cost(const plugin::CostModel& cost, const std::string& model,
+                             const plugin::ChatRequest& request, std::int64_t default_cap);
+// The same with the cost model of `instance`, as the request's plugin snapshot has it.
+std::int64_t worst_case_cost(const RegistrySnapshot& plugins, const ProviderInstanceConfig& instance,
+                             const std::string& model, const plugin::ChatRequest& request, std::int64_t default_cap);
 
 }  // namespace switchboard

@@ -1,6 +1,7 @@
 #include <switchboard/config.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -204,6 +205,16 @@ class Reader {
     out = static_cast<Int>(node->get<long long>());
   }
 
+  // US dollars, 0 to 1 000 000, kept as nano-dollars (as the usage ledger counts them).
+  void usd(const std::string& key, std::int64_t& out) {
+    const json* node = find(key);
+    if (!node || node->is_null()) return;
+    if (!node->is_number() || !(node->get<double>() >= 0) || node->get<double>() > 1e6) {
+      return fail(key, "expected US dollars from 0 to 1000000, got " + quoted(*node));
+    }
+    out = std::llround(node->get<double>() * 1e9);
+  }
+
   void boolean(const std::string& key, bool& out) {
     const json* node = find(key);
     if (!node || node->is_null()) return;
@@ -365,8 +376,9 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   apply_provider_environment(doc, env, origins);
 
   static const std::set<std::string> known_sections = {
-      "server",  "paths",      "logging",   "storage",  "plugins", "middleware", "providers", "default_provider",
-      "routing", "resilience", "retention", "analysis", "cache",   "jobs",       "metrics",   "cluster"};
+      "server",           "paths",   "logging",    "storage",   "plugins",  "middleware", "providers",
+      "default_provider", "routing", "resilience", "retention", "analysis", "cache",      "jobs",
+      "metrics",          "cluster", "budgets"};
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (!known_sections.count(it.key())) {
       std::string variable = origins.count(it.key()) ? " (from " + origins[it.key()] + ")" : "";
@@ -381,6 +393,9 @@ tl::expected<Config, ConfigError> build(json doc, const Environment& env) {
   reader.integer("server.threads", config.server.threads, 1, 256);
   reader.integer("server.max_request_bytes", config.server.max_request_bytes, 4096, 1LL << 31);
   reader.integer("analysis.max_repairs", config.analysis.max_repairs, 0, 10);
+  reader.integer("budgets.default_max_tokens", config.budgets.default_max_tokens, 1, 1'000'000);
+  reader.usd("budgets.jwt_daily_usd", config.budgets.jwt_daily_nanousd);
+  reader.usd("budgets.jwt_monthly_usd", config.budgets.jwt_monthly_nanousd);
   reader.boolean("metrics.require_token", config.metrics.require_token);
   reader.boolean("cache.enabled", config.cache.enabled);
   reader.integer("cache.ttl_seconds", config.cache.ttl_seconds, 1, 30 * 86400);

@@ -1,9 +1,11 @@
 #include "llm_call_gate.hpp"
 
 #include <switchboard/log.hpp>
+#include <switchboard/owner.hpp>
 
 #include "audit_log.hpp"
 #include "budget_guard.hpp"
+#include "call_pricing.hpp"
 
 namespace switchboard {
 namespace {
@@ -46,26 +48,43 @@ std::string billed_key(const RequestContext* context) {
   return context->principal->id;
 }
 
+std::string billed_principal(const RequestContext* context) {
+  if (!context || !context->principal) return {};
+  const auto& principal = *context->principal;
+  if (principal.kind == "api_key") return principal.id;
+  if (principal.kind != "jwt" || principal.id.empty()) return {};
+  return owner_of(*context);
+}
+
+tl::expected<std::shared_ptr<BudgetHold>, plugin::MiddlewareReply> LlmCallGate::hold(const RequestContext* context,
+                                                                                     plugin::ChatRequest& call,
+                                                                                     std::int64_t worst_case) const {
+  const std::string principal = billed_principal(context);
+  if (!budgets_ || principal.empty()) return nullptr;
+  auto held = budgets_->reserve(principal, worst_case);
+  if (!held) {
+    const auto& refusal = held.error();
+    audit_.record({0,
+                   "budget.exceeded",
+                   context->principal->kind + ":" + context->principal->id,
+                   "",
+                   {{"period", refusal.details["period"]},
+                    {"budget_usd", refusal.details["budget_usd"]},
+                    {"spent_usd", refusal.details["spent_usd"]},
+                    {"call_max_usd", refusal.details["call_max_usd"]},
+                    {"path", context->request.path}},
+                   context->request_id,
+                   ""});
+    return held;
+  }
+  if (*held && !output_cap(call)) call.max_tokens = default_max_tokens_;
+  return held;
+}
+
 tl::expected<GatedCall, plugin::MiddlewareReply> LlmCallGate::admit(const RequestContext* context,
                                                                     plugin::ChatRequest request) const {
   GatedCall call{std::move(request), {}};
-  if (!context) return call;
-  if (const std::string key = billed_key(context); budgets_ && !key.empty()) {
-    if (auto refusal = budgets_->check(key)) {
-      audit_.record({0,
-                     "budget.exceeded",
-                     "api_key:" + key,
-                     "",
-                     {{"period", refusal->details["period"]},
-                      {"budget_usd", refusal->details["budget_usd"]},
-                      {"spent_usd", refusal->details["spent_usd"]},
-                      {"path", context->request.path}},
-                     context->request_id,
-                     ""});
-      return tl::unexpected(std::move(*refusal));
-    }
-  }
-  if (!context->middleware || !context->info) return call;
+  if (!context || !context->middleware || !context->info) return call;
   for (auto* middleware : *context->middleware) {
     plugin::LlmCallDecision decision;
     try {

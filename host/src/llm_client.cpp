@@ -1,5 +1,6 @@
 #include "llm_client.hpp"
 
+#include "budget_guard.hpp"
 #include "cache/response_cache.hpp"
 #include "call_pricing.hpp"
 #include "llm_call_gate.hpp"
@@ -108,12 +109,34 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   if (effective.transaction_guid.empty() && context) effective.transaction_guid = context->transaction_guid;
   const auto timeout = take_timeout(effective.extra);
   const auto endpoint = endpoint_for(*instance);
+  // Where the call may go: the router's plan over HTTP providers (fallbacks included), else
+  // the in-process instance itself. Its dearest is what the principal's budget holds.
+  auto snapshot = context ? context->plugins.shared() : own.shared();
+  std::vector<ProviderRouter::Target> targets;
+  if (provider->provider->in_process()) {
+    targets.push_back({instance, effective.model});
+  } else {
+    targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
+  }
+  auto held =
+      gate_ ? gate_->hold(context, effective, worst_case_cost(targets, effective, plugins, gate_->default_max_tokens()))
+            : tl::expected<std::shared_ptr<BudgetHold>, plugin::MiddlewareReply>(nullptr);
+  if (!held) {
+    auto& refusal = held.error();
+    return tl::unexpected(LlmError{refusal.code, refusal.message, refusal.status, refusal.details});
+  }
   UsageLabels labels;  // what the ledger records the call as
   labels.operation = context ? context->usage_operation : "request";
   labels.framework = context ? context->usage_framework : "";
   labels.api_key_id = billed_key(context);
   labels.owner = context ? owner_of(*context) : "";
   if (context) labels.trace_headers = context->trace.upstream_headers();
+  labels.budget = std::move(*held);
+  // An in-process call is priced here, after the ledger has it (the router does its own).
+  auto record_in_process = [&](const storage::LedgerEntry& entry) {
+    if (usage_sink_) usage_sink_(entry);
+    if (labels.budget) labels.budget->charge(entry.cost_nanousd);
+  };
 
   // Answer filters see streamed text piece by piece; what they hold back is released with
   // the finishing chunk, or as a chunk of its own when the stream ends without one.
@@ -174,8 +197,6 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
           return !waiting->abandoned && (*on_chunk)(chunk);
         };
       }
-      auto snapshot = context ? context->plugins.shared() : own.shared();
-      auto targets = router_->plan(instance->name + "/" + effective.model, effective, *snapshot);
       auto cancel = router_->call(
           snapshot, std::move(targets), effective, std::move(chunk_callback), nullptr,
           [waiting](ProviderRouter::Done done) { waiting->promise.set_value(std::move(done.outcome)); }, labels);
@@ -200,8 +221,7 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
   if (provider->provider->in_process() && timeout && latency_ms > static_cast<double>(timeout->count())) {
     // An in-process provider runs on this thread and cannot be cut short: its answer came
     // too late and is dropped.
-    if (usage_sink_)
-      usage_sink_(priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels));
+    record_in_process(priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels));
     return tl::unexpected(timed_out(*instance, *timeout));
   }
   auto entry = priced_entry(plugins, *instance, effective, effective.model, result, latency_ms, labels);
@@ -213,8 +233,8 @@ tl::expected<plugin::ChatResult, LlmError> HostLlmClient::call(const plugin::Cha
     entry.avoided_cost_nanousd = cached->cost_nanousd;
     if (usage_sink_) usage_sink_(entry);
     ResponseCache::set_last_call_cached(true);
-  } else if (provider->provider->in_process() && usage_sink_) {
-    usage_sink_(entry);  // the router records its own calls
+  } else if (provider->provider->in_process()) {
+    record_in_process(entry);  // the router records its own calls
   }
   if (result && !cached && !cache_name.empty() && !result->content.empty() && result->finish_reason != "error") {
     cache_->store(cache_name, {*result, entry.cost_nanousd},

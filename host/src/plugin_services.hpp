@@ -15,6 +15,9 @@ namespace switchboard {
 
 class PluginServices final : public plugin::HostServices {
  public:
+  // Enough of a path to tell the route; a client's 20 KB path is not worth keeping for ever.
+  static constexpr std::size_t kMaxAuditedPath = 256;
+
   PluginServices(const std::string& plugin_name, std::string config_dir, plugin::Metrics& metrics,
                  plugin::KeyValueStore& kv, plugin::LlmClient& llm, ParallelRunner& parallel,
                  plugin::CheckpointStore* checkpoints, plugin::KeyDirectory* keys, AuditLog& audit)
@@ -45,6 +48,10 @@ class PluginServices final : public plugin::HostServices {
   void set_principal(const plugin::Principal& principal) override {
     if (const RequestContext* request = current_request()) request->principal = principal;
   }
+  std::optional<plugin::Principal> principal() const override {
+    const RequestContext* request = current_request();
+    return request ? request->principal : std::nullopt;
+  }
   void audit(const std::string& action, const nlohmann::json& details) override {
     storage::AuditEvent event;
     event.action = action;
@@ -53,7 +60,13 @@ class PluginServices final : public plugin::HostServices {
     if (const RequestContext* request = current_request()) {
       event.request_id = request->request_id;
       event.details["client_ip"] = request->request.client_ip;
-      event.details["path"] = request->request.path;
+      // The path, unless the plugin's details say "path": null (an event that sums up many
+      // requests: no one path is its, and a client's paths need not fill the store).
+      if (const auto path = event.details.find("path"); path == event.details.end()) {
+        event.details["path"] = request->request.path.substr(0, kMaxAuditedPath);
+      } else if (path->is_null()) {
+        event.details.erase(path);
+      }
       event.actor = request->principal ? request->principal->kind + ":" + request->principal->id
                                        : "anonymous@" + request->request.client_ip;
     }

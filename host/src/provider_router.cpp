@@ -5,6 +5,8 @@
 
 #include <switchboard/log.hpp>
 
+#include "budget_guard.hpp"
+
 namespace switchboard {
 namespace {
 
@@ -137,6 +139,7 @@ struct ProviderRouter::Routed {
     }
     const Target* target = index < targets.size() ? &targets[index] : (targets.empty() ? nullptr : &targets.back());
     callback(Done{std::move(outcome), target ? target->instance->name : "", target ? target->model : "", attempts});
+    labels.budget.reset();  // every attempt is charged: the call's reservation may settle
   }
 };
 
@@ -341,9 +344,12 @@ void ProviderRouter::record_usage(const Routed& routed, const Target& target, Pr
     for (const auto& message : routed.request.messages) usage.input_tokens += estimate_tokens(message.content);
     usage.output_tokens = estimate_tokens(outcome.result->content);
   }
-  if (!usage_sink_) return;
-  usage_sink_(priced_entry(*routed.plugins, *target.instance, routed.request, target.model, outcome.result,
-                           outcome.upstream_ms, routed.labels));
+  auto entry = priced_entry(*routed.plugins, *target.instance, routed.request, target.model, outcome.result,
+                            outcome.upstream_ms, routed.labels);
+  if (usage_sink_) usage_sink_(entry);
+  // After the ledger has it: a budget that reads the ledger meanwhile counts it twice at
+  // worst, never not at all.
+  if (routed.labels.budget) routed.labels.budget->charge(entry.cost_nanousd);
 }
 
 void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutcome outcome) {
@@ -399,6 +405,15 @@ void ProviderRouter::settle(const std::shared_ptr<Routed>& routed, ProviderOutco
     if (on_fallback_) on_fallback_(target.instance->name, routed->targets[routed->index].instance->name);
   }
   attempt(routed);
+}
+
+std::int64_t worst_case_cost(const std::vector<ProviderRouter::Target>& targets, const plugin::ChatRequest& request,
+                             const RegistrySnapshot& plugins, std::int64_t default_cap) {
+  std::int64_t dearest = 0;
+  for (const auto& target : targets) {
+    dearest = std::max(dearest, worst_case_cost(plugins, *target.instance, target.model, request, default_cap));
+  }
+  return dearest;
 }
 
 nlohmann::json ProviderRouter::breakers() {

@@ -127,4 +127,9 @@ class ProviderRouter {
   OnFallback on_fallback_;
 };
 
+// The most a call of `request` should cost on any of `targets` (one of them answers it), as
+// worst_case_cost prices each.
+std::int64_t worst_case_cost(const std::vector<ProviderRouter::Target>& targets, const plugin::ChatRequest& request,
+                             const RegistrySnapshot& plugins, std::int64_t default_cap);
+
 }  // namespace switchboard

@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -301,13 +303,16 @@ TEST_F(ScaleOut, ACanaryRunsOnBothAndARollbackOnOneEndsItOnBoth) {
   }
 }
 
-// A key with a daily budget spending on both instances at once: the shared counters stop it
-// as soon as the sum passes the budget (apart, each instance would let it spend about the
-// budget again before it re-read the other's calls from the ledger).
-TEST(ScaleOutBudgets, AKeysBudgetHoldsAcrossBothInstances) {
-  RedisServer redis;
-  const std::string database = PostgresServer::shared().create_database("scale_out_budgets");
-  const std::string config = R"(
+// Two instances on one PostgreSQL and one Redis, and a key with a daily budget made on them.
+class ScaleOutBudgets : public ::testing::Test {
+ protected:
+  static constexpr double kBudget = 0.0002;  // a call costs about a fifth of it, reserves a little more
+
+  void SetUp() override {
+    static int databases = 0;
+    const std::string database =
+        PostgresServer::shared().create_database("scale_out_budgets_" + std::to_string(++databases));
+    const std::string config = R"(
 plugins:
   - {name: mock, file: providers/mock.so}
   - {name: price-table, file: cost/price-table.so}
@@ -316,28 +321,47 @@ middleware: [auth]
 providers:
   - {name: priced-mock, plugin: mock, model: gpt-4o-mini, cost_model: price-table}
 default_provider: priced-mock
+budgets: {default_max_tokens: 64}
 )";
-  const std::map<std::string, std::string> environment = {{"DATABASE_URL", database}, {"REDIS_URL", redis.url()}};
-  ServerProcess first(ServerOptions{config, {}, environment, {}});
-  ServerProcess second(ServerOptions{config, {}, environment, {}});
-  HttpClient one(first.base_url()), two(second.base_url());
+    const std::map<std::string, std::string> environment = {{"DATABASE_URL", database}, {"REDIS_URL", redis_.url()}};
+    first_ = std::make_unique<ServerProcess>(ServerOptions{config, {}, environment, {}});
+    second_ = std::make_unique<ServerProcess>(ServerOptions{config, {}, environment, {}});
+    auto made = client(0).post("/admin/keys", json({{"name", "shared"}, {"daily_budget_usd", kBudget}}).dump(),
+                               {"Authorization: Bearer " + first_->admin_token()});
+    ASSERT_EQ(made.status, 201) << made.body;
+    key_ = "X-API-Key: " + made.json()["key"].get<std::string>();
+  }
 
-  constexpr double kBudget = 0.0002;  // a call costs about a quarter of it
-  auto made = one.post("/admin/keys", json({{"name", "shared"}, {"daily_budget_usd", kBudget}}).dump(),
-                       {"Authorization: Bearer " + first.admin_token()});
-  ASSERT_EQ(made.status, 201) << made.body;
-  const std::string key = "X-API-Key: " + made.json()["key"].get<std::string>();
+  HttpClient client(int i) const { return HttpClient((i % 2 ? second_ : first_)->base_url()); }
   // Each call different: the shared response cache would answer a repeated one for free.
-  auto call = [](int i) {
+  static std::string call(int i) {
     return json({{"model", "priced-mock/gpt-4o-mini"},
                  {"messages",
                   {{{"role", "user"}, {"content", "Tell me story " + std::to_string(i) + " of a lighthouse"}}}}})
         .dump();
-  };
+  }
+  // The ledger's sum. (Each instance writes its ledger entries in batches and flushes them when
+  // asked for the key list: ask both.)
+  double spent() {
+    EXPECT_EQ(client(1).get("/admin/keys", {"Authorization: Bearer " + second_->admin_token()}).status, 200);
+    const auto keys = client(0).get("/admin/keys", {"Authorization: Bearer " + first_->admin_token()}).json()["keys"];
+    EXPECT_EQ(keys.size(), 1u);
+    return keys.empty() ? 0.0 : keys[0]["spent_today_usd"].get<double>();
+  }
+
+  RedisServer redis_;
+  std::unique_ptr<ServerProcess> first_, second_;
+  std::string key_;
+};
+
+// Spending on both instances in turn: the shared counters stop the key before the sum passes
+// its budget (apart, each instance would let it spend about the budget again before it re-read
+// the other's calls from the ledger).
+TEST_F(ScaleOutBudgets, AKeysBudgetHoldsAcrossBothInstances) {
   int served = 0;
   HttpReply refused;
   for (int i = 0; i < 40; ++i) {
-    auto reply = (i % 2 ? two : one).post("/v1/chat/completions", call(i), {key});
+    auto reply = client(i).post("/v1/chat/completions", call(i), {key_});
     if (reply.status != 200) {
       refused = reply;
       break;
@@ -347,18 +371,33 @@ default_provider: priced-mock
   ASSERT_EQ(refused.status, 402) << "served " << served << ": " << refused.body;
   EXPECT_GE(served, 3);
   // Both instances now refuse it.
-  EXPECT_EQ(one.post("/v1/chat/completions", call(100), {key}).status, 402);
-  EXPECT_EQ(two.post("/v1/chat/completions", call(101), {key}).status, 402);
-  // The ledger's sum: over the budget by less than one call. (Each instance writes its ledger
-  // entries in batches and flushes them when asked for the key list: ask both.)
-  EXPECT_EQ(two.get("/admin/keys", {"Authorization: Bearer " + second.admin_token()}).status, 200);
-  const auto keys = one.get("/admin/keys", {"Authorization: Bearer " + first.admin_token()}).json()["keys"];
-  ASSERT_EQ(keys.size(), 1u);
-  const double spent = keys[0]["spent_today_usd"].get<double>();
-  const double per_call = spent / served;
-  EXPECT_GE(spent, kBudget);
-  EXPECT_LT(spent, kBudget + per_call * 1.01) << "served " << served << ", spent " << spent;
-  EXPECT_FALSE(redis.cli("--scan --pattern 'switchboard:budget:*'").empty());
+  EXPECT_EQ(client(0).post("/v1/chat/completions", call(100), {key_}).status, 402);
+  EXPECT_EQ(client(1).post("/v1/chat/completions", call(101), {key_}).status, 402);
+  const double total = spent(), per_call = total / served;
+  EXPECT_GT(total, kBudget / 2);
+  EXPECT_LT(total, kBudget + per_call * 1.01) << "served " << served << ", spent " << total;
+  EXPECT_FALSE(redis_.cli("--scan --pattern 'switchboard:budget:*'").empty());
+}
+
+// Fifty calls at once, alternately on each instance: each reserves its worst case in the
+// shared counters before it leaves, so together they end within one call of the budget.
+TEST_F(ScaleOutBudgets, FiftyCallsAtOnceOnBothInstancesEndWithinOneCallOfTheBudget) {
+  std::atomic<int> served{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&, i] {
+      const auto status = client(i).post("/v1/chat/completions", call(200 + i), {key_}).status;
+      if (status == 200) ++served;
+      if (status == 402) ++refused;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(served + refused, 50);
+  ASSERT_GT(served, 0);
+  const double total = spent(), per_call = total / served;
+  std::printf("[ budget ] two instances, 50 at once: %d served, %d refused; spent $%.6f of $%.6f\n", served.load(),
+              refused.load(), total, kBudget);
+  EXPECT_LT(total, kBudget + per_call * 1.01) << "served " << served << ", spent " << total;
 }
 
 }  // namespace

@@ -1,11 +1,18 @@
 // Budgets and the audit trail through the real binary: a key with a daily USD budget is
-// stopped mid-way by streamed calls alone (402 with the figures, on the gateway and on a
-// framework route), another key goes on; every authentication, refusal and admin action is
-// an audit event, readable with filters at GET /internal/audit — never with a credential.
+// stopped mid-way by streamed calls alone, before a call could pass it (402 with the figures,
+// on the gateway and on a framework route), another key goes on; every authentication,
+// refusal and admin action is an audit event, readable with filters at GET /internal/audit —
+// never with a credential.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
@@ -26,6 +33,7 @@ middleware: [auth, rate-limit]
 providers:
   - {name: priced-mock, plugin: mock, model: gpt-4o-mini, cost_model: price-table}
 default_provider: priced-mock
+budgets: {default_max_tokens: 64}
 )";
 
 class Security : public ::testing::Test {
@@ -74,13 +82,17 @@ TEST_F(Security, ABudgetStopsAKeyMidWayStreamedCallsIncluded) {
   EXPECT_EQ(error["code"], "BUDGET_EXCEEDED");
   EXPECT_EQ(error["period"], "daily");
   EXPECT_DOUBLE_EQ(error["budget_usd"].get<double>(), kBudget);
-  EXPECT_GE(error["spent_usd"].get<double>(), kBudget);
-  EXPECT_LT(error["spent_usd"].get<double>(), 2 * kBudget);  // stopped as soon as it was over
+  // Stopped before the next call could pass the budget: what is spent and what the call may
+  // cost (its prompt and 64 tokens of answer at gpt-4o-mini's price) do not fit.
+  EXPECT_LE(error["spent_usd"].get<double>(), kBudget);
+  EXPECT_GT(error["spent_usd"].get<double>() + error["call_max_usd"].get<double>(), kBudget);
+  EXPECT_GT(error["call_max_usd"].get<double>(), 64 * 0.6e-6);
   EXPECT_EQ(error["resets_at"].get<std::string>().size(), 20u) << error;
   EXPECT_EQ(error["request_id"], refused.header("x-request-id"));
 
-  // Every way to spend is closed: whole calls and framework routes too.
-  const std::string whole = R"({"model": "priced-mock/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})";
+  // Every way to spend as much is closed: whole calls and framework routes too.
+  const std::string whole =
+      R"({"model": "priced-mock/gpt-4o-mini", "messages": [{"role": "user", "content": "Tell me a story about a lighthouse keeper"}]})";
   EXPECT_EQ(client_.post("/v1/chat/completions", whole, {key}).status, 402);
   auto story = client_.post("/api/semantic-kernel", R"({"primary_character": "A", "secondary_character": "B"})", {key});
   EXPECT_EQ(story.status, 402) << story.body;
@@ -223,6 +235,90 @@ middleware: [cors]
                                      {}});
   EXPECT_NE(server.log().find("allow_credentials cannot be used with allowed_origins"), std::string::npos)
       << server.log();
+}
+
+}  // namespace
+}  // namespace switchboard::test
+
+namespace switchboard::test {
+namespace {
+
+// The resident memory of `pid`, in KiB.
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// A connection that sends `head` and then `body_bytes` of body; what the server answered.
+std::string send_head_and_body(std::uint16_t port, const std::string& head, std::size_t body_bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return "<connect failed>";
+  }
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  const std::string chunk(64 * 1024, 'x');
+  for (std::size_t sent = 0; sent < body_bytes; sent += chunk.size()) {
+    if (::send(fd, chunk.data(), std::min(chunk.size(), body_bytes - sent), MSG_NOSIGNAL) <= 0) break;  // shut
+  }
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t got; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+    answer.append(buffer, static_cast<std::size_t>(got));
+  ::close(fd);
+  return answer;
+}
+
+// Bodies were read whole before authentication: 20 unauthenticated 15 MiB POSTs took the
+// server from 60 to 377 MB. A large body is now refused from its head unless its credential
+// is valid, and nothing the client sends after the head is kept.
+TEST(SecurityBodies, AnUnauthenticatedLargeBodyIsRefusedBeforeItIsRead) {
+  // Failed logins are not what this test is about: a limit they cannot reach.
+  std::string config = kConfig;
+  const std::string auth = "middleware/auth.so}";
+  config.replace(config.find(auth), auth.size(), "middleware/auth.so, config: {max_failures: 1000}}");
+  ServerProcess server{ServerOptions{config, {}, {}, {}}};
+  HttpClient client(server.base_url());
+  const auto head = [](const std::string& credential, std::size_t length) {
+    return "POST /api/semantic-kernel HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + credential +
+           "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  };
+  const long before = resident_kib(server.pid());
+  std::vector<std::thread> clients;
+  std::vector<std::string> answers(20);
+  for (int i = 0; i < 20; ++i) {
+    clients.emplace_back([&, i] {
+      answers[i] =
+          send_head_and_body(server.port(), head(i % 2 ? "X-API-Key: sk_not_a_real_key\r\n" : "", 15 << 20), 8 << 20);
+    });
+  }
+  for (auto& each : clients) each.join();
+  const long after = resident_kib(server.pid());
+  for (const auto& answer : answers) {
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 401")) << answer.substr(0, 200);
+    EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer.substr(0, 200);
+  }
+  // 20 × 8 MiB were sent; none of it was kept (allow for allocator noise).
+  EXPECT_LT(after - before, 40 * 1024) << before << " KiB -> " << after << " KiB";
+
+  // A valid key's large body is read and served as before.
+  auto made = client.post("/admin/keys", R"({"name": "uploader"})", {"Authorization: Bearer " + server.admin_token()});
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string story =
+      R"({"primary_character": "A", "secondary_character": "B", "pad": ")" + std::string(100'000, ' ') + "\"}";
+  auto served = client.post("/api/semantic-kernel", story, {"X-API-Key: " + made.json()["key"].get<std::string>()});
+  EXPECT_EQ(served.status, 200) << served.body.substr(0, 300);
+  EXPECT_EQ(client.get("/health").status, 200);
 }
 
 }  // namespace

@@ -468,6 +468,12 @@ TEST_P(Repositories, ApiKeysAreFoundByHashOnly) {
   EXPECT_TRUE(keys.set_active(id, false));
   EXPECT_FALSE(keys.find(key.key_hash)->active);
   EXPECT_FALSE(keys.find_by_hash(key.key_hash)->active);  // as the auth middleware sees it
+  // By its id, as the rate limiter reads a principal's rate_limit_per_hour.
+  const auto by_id = keys.find_key(id);
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->name, "ci");
+  EXPECT_EQ(by_id->rate_limit_per_hour, 50);
+  EXPECT_FALSE(keys.find_key("no-such-id"));
   EXPECT_EQ(keys.list().size(), 1u);
 }
 

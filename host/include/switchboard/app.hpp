@@ -101,7 +101,7 @@ class App {
   // Null without a store.
   LedgerWriter* ledger_writer() { return ledger_writer_.get(); }
   // Records an LLM call the host answered without a provider (a cache hit on the gateway):
-  // the ledger and the key's budget, as the provider paths record theirs.
+  // metrics and the ledger, as the provider paths record theirs.
   void record_usage(const storage::LedgerEntry& entry);
   // The LLM client frameworks get: routing, budgets, middleware, pricing and the ledger.
   plugin::LlmClient& llm();
@@ -137,7 +137,7 @@ class App {
   std::shared_ptr<storage::Database> database_;
   std::unique_ptr<AuditLog> audit_;              // outlives everything that records events
   std::unique_ptr<LedgerWriter> ledger_writer_;  // outlives everything that records usage
-  std::unique_ptr<BudgetGuard> budgets_;         // null without a store
+  std::shared_ptr<BudgetGuard> budgets_;         // null without a store
   std::unique_ptr<LlmCallGate> llm_gate_;
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<MetricsRegistry> metrics_;

@@ -106,6 +106,16 @@ struct AnalysisConfig {
   int max_repairs = 2;
 };
 
+// What budgets hold calls to (see BudgetGuard). A call made for a principal with a budget
+// reserves its worst case first: its prompt's estimated tokens plus its max_tokens (or, when
+// it sets none, `default_max_tokens`, which it is then sent with) at its model's price.
+// JWT subjects have no stored key to carry a budget: each gets the `jwt_*` ones (0: none).
+struct BudgetsConfig {
+  int default_max_tokens = 1024;
+  std::int64_t jwt_daily_nanousd = 0;
+  std::int64_t jwt_monthly_nanousd = 0;
+};
+
 // GET /metrics: public, or only with the admin token like /admin routes. Unset, it needs the
 // token whenever the `auth` middleware is on (its figures are every tenant's) and is public
 // without it (the embedded single-user default).
@@ -157,6 +167,7 @@ struct Config {
   ServerConfig server;
   ClusterConfig cluster;
   AnalysisConfig analysis;
+  BudgetsConfig budgets;
   CacheConfig cache;
   JobsConfig jobs;
   MetricsConfig metrics;

@@ -213,16 +213,21 @@ void add_gateway_routes(Router& router, App& app) {
         if (!admitted) return reply->send(refusal_response(admitted.error(), context.request_id));
         auto gated = std::make_shared<GatedCall>(std::move(*admitted));
         const plugin::ChatRequest& call = gated->request;
-        UsageLabels labels;
-        labels.api_key_id = billed_key(&context);
-        labels.owner = owner_of(context);
-        labels.trace_headers = context.trace.upstream_headers();
         auto snapshot = context.plugins.shared();
         auto targets = app.provider_router().plan(call.model, call, *snapshot);
         if (targets.empty()) {
           return reply->send(
               error_response(400, "INVALID_REQUEST", "no provider instance for this model", context.request_id));
         }
+        const auto& gate = app.llm_gate();
+        auto held =
+            gate.hold(&context, gated->request, worst_case_cost(targets, call, *snapshot, gate.default_max_tokens()));
+        if (!held) return reply->send(refusal_response(held.error(), context.request_id));
+        UsageLabels labels;
+        labels.api_key_id = billed_key(&context);
+        labels.owner = owner_of(context);
+        labels.trace_headers = context.trace.upstream_headers();
+        labels.budget = std::move(*held);
         const std::string request_id = context.request_id;
 
         // The response cache, named for the first target as the LLM client names its calls.

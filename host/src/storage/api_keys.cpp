@@ -39,6 +39,12 @@ std::optional<plugin::ApiKeyInfo> ApiKeyRepository::find_by_hash(const std::stri
   return plugin::ApiKeyInfo{key->id, key->name, key->team, key->active, key->expires_at, key->rate_limit_per_hour};
 }
 
+std::optional<plugin::ApiKeyInfo> ApiKeyRepository::find_key(const std::string& id) {
+  auto key = find_by_id(id);
+  if (!key) return std::nullopt;
+  return plugin::ApiKeyInfo{key->id, key->name, key->team, key->active, key->expires_at, key->rate_limit_per_hour};
+}
+
 std::optional<ApiKey> ApiKeyRepository::find(const std::string& key_hash) {
   auto rows =
       database_.query("SELECT " + columns(database_.dialect()) + " FROM api_keys WHERE key_hash = ?", {key_hash});

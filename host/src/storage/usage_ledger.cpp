@@ -156,10 +156,17 @@ std::vector<LedgerRow> UsageLedger::transactions(const std::string& owner, int l
 }
 
 std::int64_t UsageLedger::spent_by_key(const std::string& api_key_id, const std::string& since) {
-  auto rows = database_.query(
-      "SELECT CAST(COALESCE(SUM(cost_nanousd), 0) AS BIGINT) FROM usage_ledger WHERE api_key_id = ? AND created_at >= "
-      "?",
-      {api_key_id, since});
+  return spent_since("api_key_id", api_key_id, since);
+}
+
+std::int64_t UsageLedger::spent_by_owner(const std::string& owner, const std::string& since) {
+  return spent_since("owner", owner, since);
+}
+
+std::int64_t UsageLedger::spent_since(const char* column, const std::string& value, const std::string& since) {
+  auto rows = database_.query("SELECT CAST(COALESCE(SUM(cost_nanousd), 0) AS BIGINT) FROM usage_ledger WHERE " +
+                                  std::string(column) + " = ? AND created_at >= ?",
+                              {value, since});
   return rows.empty() ? 0 : rows[0].integer(0);
 }
 

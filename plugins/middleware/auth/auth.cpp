@@ -6,8 +6,12 @@
 //     load: a shorter secret refuses the plugin), `exp` required.
 // Missing, unknown, revoked or expired credentials: 401 (with WWW-Authenticate); a token with
 // a bad signature or another algorithm: 403. Public paths pass without one; /admin/ and
-// /internal/ are guarded by the host's admin token instead. Every success and failure is an
-// audit event (`auth.success`, `auth.failure`) — never with the credential. Configuration:
+// /internal/ are guarded by the host's admin token instead. A client (IP) that failed
+// `max_failures` times in its window of `failure_window_seconds` gets 429 with Retry-After
+// until the window ends, credentials unread. Every success is an audit event (`auth.success`);
+// failures are audited in aggregate (`auth.failure`): a client's first failure of a window, and
+// the failure that uses its window up with their count — never with the credential.
+// Configuration:
 //   public_paths:   paths that need no credential: exact, or a prefix ending in `*` (default
 //                   [/health, /health/ready, /openapi.json, /docs, /docs/*, /, /assets/*]: the
 //                   API's own documentation and the web console's files say nothing a caller
@@ -15,6 +19,10 @@
 //   jwt_secret_env: the variable holding the JWT secret (default JWT_SECRET; unset: no JWTs)
 //   audience:       when set, a JWT's `aud` must be it (or a list holding it)
 //   issuer:         when set, a JWT's `iss` must be it
+//   max_failures:   failed authentications a client may make per window (default 10)
+//   failure_window_seconds: (default 60)
+//   unauthenticated_body_bytes: a larger body is refused before it is read unless its
+//                   credential is valid (default 65536)
 // A JWT's `exp` (required), `nbf` and `iat` must be numbers of seconds from 1970 to 9999.
 // The principal of a key is its id, name and team; of a token, its `sub` as the id and its
 // `iss` as the name (the host owns a token's objects by issuer and subject).
@@ -28,6 +36,7 @@
 #include <switchboard/plugin/export.hpp>
 #include <switchboard/plugin/middleware.hpp>
 
+#include "failure_window.hpp"
 #include "jwt.hpp"
 
 namespace {
@@ -71,9 +80,29 @@ MiddlewareReply refuse(int status, std::string code, std::string message) {
   return reply;
 }
 
+// The failures a client may make per window, from the configuration.
+auth::FailureWindow failure_window(const nlohmann::json& config) {
+  const auto limit = config.value("max_failures", 10);
+  const auto seconds = config.value("failure_window_seconds", 60);
+  if (limit < 1 || limit > 1'000'000) throw std::invalid_argument("max_failures must be 1 to 1000000");
+  if (seconds < 1 || seconds > 86400) throw std::invalid_argument("failure_window_seconds must be 1 to 86400");
+  return auth::FailureWindow(limit, std::chrono::seconds(seconds));
+}
+
+// How large a body may be before its credential is checked (the body is then never read without
+// a valid one), from the configuration.
+std::size_t body_cap(const nlohmann::json& config) {
+  const auto bytes = config.value("unauthenticated_body_bytes", 65536LL);
+  if (bytes < 1024 || bytes > 16LL * 1024 * 1024) {
+    throw std::invalid_argument("unauthenticated_body_bytes must be 1024 to 16777216");
+  }
+  return static_cast<std::size_t>(bytes);
+}
+
 class Auth final : public Middleware {
  public:
-  Auth(const nlohmann::json& config, HostServices& host) : host_(host) {
+  Auth(const nlohmann::json& config, HostServices& host)
+      : host_(host), unauthenticated_body_bytes_(body_cap(config)), failures_(failure_window(config)) {
     public_paths_ = {"/health", "/health/ready", "/openapi.json", "/docs", "/docs/*", "/", "/assets/*"};
     if (config.contains("public_paths")) {
       if (!config["public_paths"].is_array()) throw std::invalid_argument("public_paths must be a list of paths");
@@ -96,9 +125,43 @@ class Auth final : public Middleware {
   }
 
   std::optional<MiddlewareReply> on_request(const HttpRequestInfo& request) override {
-    if (is_public(request.path) || request.path.starts_with("/admin/") || request.path.starts_with("/internal/")) {
-      return std::nullopt;
+    if (exempt(request.path)) return std::nullopt;
+    if (auto limited = failures_exhausted(request)) return limited;
+    auto verdict = verify(request);
+    if (verdict.refusal) {
+      count_failure(request, *verdict.refusal);
+      return verdict.refusal;
     }
+    host_.set_principal(*verdict.principal);
+    host_.audit("auth.success", {{"method", verdict.principal->kind}});
+    return std::nullopt;
+  }
+
+  // A body larger than `unauthenticated_body_bytes` is read only for a valid credential:
+  // without one the request is refused before a byte of it is kept. (Its failure counts as
+  // any other: a refused request never reaches on_request.)
+  std::optional<MiddlewareReply> on_headers(const HttpRequestInfo& request) override {
+    const bool large = request.body_size > unauthenticated_body_bytes_ || request.header("Transfer-Encoding");
+    if (!large || exempt(request.path)) return std::nullopt;
+    if (auto limited = failures_exhausted(request)) return limited;
+    auto verdict = verify(request);
+    if (verdict.refusal) count_failure(request, *verdict.refusal);
+    return verdict.refusal;
+  }
+
+ private:
+  // Who a credential says the request is, or why it is refused. Records nothing.
+  struct Verdict {
+    std::optional<Principal> principal;
+    std::optional<MiddlewareReply> refusal;
+  };
+
+  // Public paths need no credential; /admin/ and /internal/ have the host's admin token.
+  bool exempt(const std::string& path) const {
+    return is_public(path) || path.starts_with("/admin/") || path.starts_with("/internal/");
+  }
+
+  Verdict verify(const HttpRequestInfo& request) const {
     std::string credential = request.header("X-API-Key").value_or("");
     if (credential.empty()) {
       const std::string authorization = request.header("Authorization").value_or("");
@@ -106,24 +169,54 @@ class Auth final : public Middleware {
         credential = authorization.substr(7);
       }
     }
-    if (credential.empty()) return fail(refuse(401, "UNAUTHORIZED", "an API key or bearer token is required"));
+    if (credential.empty()) return {{}, refuse(401, "UNAUTHORIZED", "an API key or bearer token is required")};
     if (credential.starts_with("sk_")) return check_key(credential);
-    if (jwt_secret_.empty()) return fail(refuse(401, "UNAUTHORIZED", "invalid API key"));
+    if (jwt_secret_.empty()) return {{}, refuse(401, "UNAUTHORIZED", "invalid API key")};
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(host_.now().time_since_epoch()).count();
     auto claims = auth::verify_hs256(credential, jwt_secret_, now, jwt_expected_);
     if (!claims) {
       const bool forged = claims.error() == auth::JwtFailure::bad_signature ||
                           claims.error() == auth::JwtFailure::unsupported_algorithm;
-      return fail(refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error())));
+      return {{}, refuse(forged ? 403 : 401, forged ? "FORBIDDEN" : "UNAUTHORIZED", auth::describe(claims.error()))};
     }
     // The issuer goes in `name` (Principal has no field of its own for it): the host scopes
     // a token's objects by issuer and subject, so one `sub` of two issuers is two owners.
-    host_.set_principal({"jwt", text_claim(*claims, "sub"), text_claim(*claims, "iss"), ""});
-    host_.audit("auth.success", {{"method", "jwt"}});
-    return std::nullopt;
+    return {Principal{"jwt", text_claim(*claims, "sub"), text_claim(*claims, "iss"), ""}, {}};
   }
 
- private:
+  // 429 while the client has used up its failures of the window.
+  std::optional<MiddlewareReply> failures_exhausted(const HttpRequestInfo& request) const {
+    const auto wait = failures_.blocked(request.client_ip, host_.now());
+    if (!wait) return std::nullopt;
+    MiddlewareReply reply{
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too many failed authentications from this client; retry in " + std::to_string(wait->count()) + " s",
+        {{"Retry-After", std::to_string(wait->count())}}};
+    reply.details = {{"retry_after", wait->count()}, {"limit", failure_limit_text()}};
+    return reply;
+  }
+
+  // Counts the failure against its client; audits the window's first one (with its path) and
+  // the one that uses the window up (with the count, without a path: it stands for them all).
+  void count_failure(const HttpRequestInfo& request, const MiddlewareReply& refusal) {
+    const int count = failures_.fail(request.client_ip, host_.now());
+    if (count == 1) {
+      host_.audit("auth.failure", {{"status", refusal.status}, {"reason", refusal.message}, {"count", 1}});
+    } else if (count == failures_.limit()) {
+      host_.audit("auth.failure", {{"status", refusal.status},
+                                   {"reason", refusal.message},
+                                   {"count", count},
+                                   {"limit", failure_limit_text()},
+                                   {"path", nullptr}});
+    }
+  }
+
+  std::string failure_limit_text() const {
+    return std::to_string(failures_.limit()) + " failed authentications per " +
+           std::to_string(failures_.window().count()) + " s";
+  }
+
   bool is_public(const std::string& path) const {
     if (public_paths_.count(path)) return true;
     for (const auto& each : public_paths_) {
@@ -132,25 +225,19 @@ class Auth final : public Middleware {
     return false;
   }
 
-  std::optional<MiddlewareReply> check_key(const std::string& key) {
+  Verdict check_key(const std::string& key) const {
     KeyDirectory* keys = host_.api_keys();
     auto found = keys ? keys->find_by_hash(sha256_hex(key)) : std::nullopt;
-    if (!found || !found->active) return fail(refuse(401, "UNAUTHORIZED", "invalid API key"));
+    if (!found || !found->active) return {{}, refuse(401, "UNAUTHORIZED", "invalid API key")};
     if (!found->expires_at.empty() && found->expires_at <= utc_now_text(host_.now())) {
-      return fail(refuse(401, "UNAUTHORIZED", "the API key has expired"));
+      return {{}, refuse(401, "UNAUTHORIZED", "the API key has expired")};
     }
-    host_.set_principal({"api_key", found->id, found->name, found->team});
-    host_.audit("auth.success", {{"method", "api_key"}});
-    return std::nullopt;
-  }
-
-  // Audited without the credential: the host adds the path and the client; here the reason.
-  std::optional<MiddlewareReply> fail(MiddlewareReply reply) {
-    host_.audit("auth.failure", {{"status", reply.status}, {"reason", reply.message}});
-    return reply;
+    return {Principal{"api_key", found->id, found->name, found->team}, {}};
   }
 
   HostServices& host_;
+  std::size_t unauthenticated_body_bytes_;
+  auth::FailureWindow failures_;
   std::set<std::string> public_paths_;
   std::string jwt_secret_;
   auth::JwtExpectations jwt_expected_;
@@ -162,5 +249,5 @@ std::shared_ptr<Plugin> make_auth(const nlohmann::json& config, HostServices& ho
 
 }  // namespace
 
-SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.2.0",
+SWITCHBOARD_PLUGIN(switchboard::plugin::PluginKind::middleware, "auth", "1.3.0",
                    "API keys (hashed) and HS256 JWT bearer tokens; the principal for each request", make_auth)

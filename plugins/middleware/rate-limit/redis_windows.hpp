@@ -22,6 +22,7 @@ namespace rate_limit {
 struct WindowCheck {
   std::string key;  // the Redis key of one client's window
   int limit = 0;
+  std::chrono::seconds length{0};  // 0: the windows' own length
 };
 
 class RedisWindows {

@@ -29,6 +29,7 @@ class ApiKeyRepository final : public plugin::KeyDirectory {
  public:
   explicit ApiKeyRepository(Database& database) : database_(database) {}
   std::optional<plugin::ApiKeyInfo> find_by_hash(const std::string& sha256_hex) override;
+  std::optional<plugin::ApiKeyInfo> find_key(const std::string& id) override;
   // Stores the key; returns its id. A hash already stored is a StorageError.
   std::string create(const ApiKey& key);
   std::optional<ApiKey> find(const std::string& key_hash);

@@ -71,8 +71,12 @@ class UsageLedger {
   std::vector<LedgerRow> transactions(const std::string& owner, int limit, const std::string& framework);
   // What the calls of API key `api_key_id` made at or after `since` (ISO-8601 UTC) cost.
   std::int64_t spent_by_key(const std::string& api_key_id, const std::string& since);
+  // What `owner`'s calls made at or after `since` cost (a JWT subject's budget: owner.hpp).
+  std::int64_t spent_by_owner(const std::string& owner, const std::string& since);
 
  private:
+  // The cost of the calls whose `column` (a name of this class's, never input) is `value`.
+  std::int64_t spent_since(const char* column, const std::string& value, const std::string& since);
   Database& database_;
 };
 

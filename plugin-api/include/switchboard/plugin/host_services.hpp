@@ -175,6 +175,11 @@ class KeyDirectory {
   virtual ~KeyDirectory() = default;
   /// The key whose SHA-256 (lower-case hex) is `sha256_hex`, or nothing.
   virtual std::optional<ApiKeyInfo> find_by_hash(const std::string& sha256_hex) = 0;
+  /// Since 2.2: the key whose id is `id` (a principal's), or nothing.
+  virtual std::optional<ApiKeyInfo> find_key(const std::string& id) {
+    (void)id;
+    return std::nullopt;
+  }
 };
 
 /// Everything the host offers a plugin. One instance per loaded plugin, valid for the
@@ -220,11 +225,18 @@ class HostServices {
 
   /// Records a security event of the request being served in the audit log (stored, and
   /// logged as JSON) with its request id, client and principal: e.g. `auth.failure`,
-  /// `rate_limit.exceeded`, `pii.detected`. `details` must hold no secret.
+  /// `rate_limit.exceeded`, `pii.detected`. `details` must hold no secret. The host adds the
+  /// request's path (since 2.2: unless `details` has one; `"path": null` leaves it out).
   virtual void audit(const std::string& action, const nlohmann::json& details) {
     (void)action;
     (void)details;
   }
+
+  // Since 2.2.
+
+  /// Who the request being served acts for, as `set_principal` recorded it (so a middleware
+  /// after the authenticating one can tell); nothing outside a request or before one was set.
+  virtual std::optional<Principal> principal() const { return std::nullopt; }
 };
 
 }  // namespace switchboard::plugin

@@ -8,6 +8,6 @@ namespace switchboard::plugin {
 /// Major version of plugin-api: a host loads only plugins built for the same major.
 inline constexpr int kApiMajor = 2;
 /// Minor version of plugin-api: a host loads plugins whose minor is not newer than its own.
-inline constexpr int kApiMinor = 1;
+inline constexpr int kApiMinor = 2;
 
 }  // namespace switchboard::plugin
