@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <switchboard/error_response.hpp>
@@ -122,6 +124,25 @@ bool needs_admin_token(std::string_view route, bool metrics_need_token) {
     return route == top || (route.starts_with(top) && route.size() > top.size() && route[top.size()] == '/');
   };
   return under("/admin") || under("/internal") || (metrics_need_token && route == "/metrics");
+}
+
+// check_request with the policy of `config` and the `cors` middleware live in `plugins`, as
+// the error response to answer.
+std::optional<HttpResponse> guard_request(const HttpRequest& request, const Config& config,
+                                          const RegistrySnapshot& plugins, std::string_view request_id) {
+  GuardPolicy policy{allowed_hosts(config), {}};
+  const bool cors_on = std::find(config.middleware.begin(), config.middleware.end(), "cors") != config.middleware.end();
+  if (const auto cors = cors_on ? plugins.find("cors") : nullptr; cors && request.header("Origin")) {
+    // The live plugin's configuration: a reload with other origins takes effect at once.
+    if (const auto list = cors->config.find("allowed_origins"); list != cors->config.end() && list->is_array()) {
+      for (const auto& each : *list) {
+        if (each.is_string()) policy.cors_origins.push_back(each.get<std::string>());
+      }
+    }
+  }
+  auto refusal = check_request(request, policy);
+  if (!refusal) return std::nullopt;
+  return error_response(refusal->status, refusal->code, refusal->message, request_id);
 }
 
 HttpResponse invalid_path(std::string_view request_id) {

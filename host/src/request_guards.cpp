@@ -7,8 +7,6 @@
 #include <arpa/inet.h>
 
 #include <switchboard/config.hpp>
-#include <switchboard/error_response.hpp>
-#include <switchboard/plugin_registry.hpp>
 
 namespace switchboard {
 namespace {
@@ -192,23 +190,6 @@ std::optional<GuardRefusal> check_request(const HttpRequest& request, const Guar
                         "send the body as Content-Type: application/json (uploads as multipart/form-data)"};
   }
   return std::nullopt;
-}
-
-std::optional<HttpResponse> guard_request(const HttpRequest& request, const Config& config,
-                                          const RegistrySnapshot& plugins, std::string_view request_id) {
-  GuardPolicy policy{allowed_hosts(config), {}};
-  const bool cors_on = std::find(config.middleware.begin(), config.middleware.end(), "cors") != config.middleware.end();
-  if (const auto cors = cors_on ? plugins.find("cors") : nullptr; cors && request.header("Origin")) {
-    // The live plugin's configuration: a reload with other origins takes effect at once.
-    if (const auto list = cors->config.find("allowed_origins"); list != cors->config.end() && list->is_array()) {
-      for (const auto& each : *list) {
-        if (each.is_string()) policy.cors_origins.push_back(each.get<std::string>());
-      }
-    }
-  }
-  auto refusal = check_request(request, policy);
-  if (!refusal) return std::nullopt;
-  return error_response(refusal->status, refusal->code, refusal->message, request_id);
 }
 
 }  // namespace switchboard

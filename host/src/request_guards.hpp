@@ -25,7 +25,6 @@
 namespace switchboard {
 
 struct Config;
-struct RegistrySnapshot;
 
 // scheme://host[:port] as a browser sends it in `Origin`: http or https only, nothing after
 // the authority. The host is lower-cased (an IPv6 literal keeps its brackets).
@@ -74,10 +73,5 @@ struct GuardRefusal {
 
 // The refusal `request` earns under `policy`, if any.
 std::optional<GuardRefusal> check_request(const HttpRequest& request, const GuardPolicy& policy);
-
-// check_request with the policy of `config` and the `cors` middleware live in `plugins`, as
-// the error response to answer.
-std::optional<HttpResponse> guard_request(const HttpRequest& request, const Config& config,
-                                          const RegistrySnapshot& plugins, std::string_view request_id);
 
 }  // namespace switchboard

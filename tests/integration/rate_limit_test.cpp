@@ -46,6 +46,10 @@ middleware: [auth, rate-limit]
     EXPECT_EQ(reply.header("x-ratelimit-remaining"), std::to_string(2 - i));
     EXPECT_FALSE(reply.header("x-ratelimit-reset").empty());
   }
+  // A doubled slash once escaped the class (the limiter saw "//api/…", the router "/api/…").
+  for (const char* spelling : {"//api/semantic-kernel", "/api//semantic-kernel/"}) {
+    EXPECT_EQ(client.post(spelling, story, {ada}).status, 429) << spelling;
+  }
   auto refused = client.post("/api/semantic-kernel", story, {ada});
   EXPECT_EQ(refused.status, 429) << refused.body;
   const auto error = refused.json()["error"];
