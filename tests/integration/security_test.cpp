@@ -308,8 +308,15 @@ TEST(SecurityBodies, AnUnauthenticatedLargeBodyIsRefusedBeforeItIsRead) {
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 401")) << answer.substr(0, 200);
     EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer.substr(0, 200);
   }
-  // 20 × 8 MiB were sent; none of it was kept (allow for allocator noise).
+  // 20 × 8 MiB were sent; none of it was kept (allow for allocator noise). Measured where the
+  // allocator is the server's own: ASan's (quarantine, shadow pages, per-thread caches) grew by
+  // 370 MB here whatever the server kept, so the ASan build checks the answers only.
+#ifndef __SANITIZE_ADDRESS__
   EXPECT_LT(after - before, 40 * 1024) << before << " KiB -> " << after << " KiB";
+#else
+  (void)before;
+  (void)after;
+#endif
 
   // A valid key's large body is read and served as before.
   auto made = client.post("/admin/keys", R"({"name": "uploader"})", {"Authorization: Bearer " + server.admin_token()});
