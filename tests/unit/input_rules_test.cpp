@@ -241,8 +241,11 @@ TEST(InputRules, FromConfig) {
                                          {"check_sql", false},
                                          {"action", "block"}});
   EXPECT_EQ(rules.max_length, 500u);
-  EXPECT_EQ(rules.field_limits,
-            (std::map<std::string, std::size_t>{{"primary_character", 100}, {"secondary_character", 100}}));
+  // An uploaded document's text keeps its own limit unless the configuration names one.
+  EXPECT_EQ(rules.field_limits, (std::map<std::string, std::size_t>{{"document", input_guard::kDocumentCharacters},
+                                                                    {"primary_character", 100},
+                                                                    {"secondary_character", 100}}));
+  EXPECT_EQ(Rules::from_config({{"field_limits", {{"document", 2000}}}}).field_limits.at("document"), 2000u);
   EXPECT_TRUE(rules.check_markup);
   EXPECT_FALSE(rules.check_sql);
   EXPECT_TRUE(rules.check_injection);

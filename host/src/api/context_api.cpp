@@ -4,10 +4,12 @@
 // file runs only for the owner that uploaded it (owner.hpp); runs record their owner.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <switchboard/app.hpp>
 #include <switchboard/error_response.hpp>
 #include <switchboard/owner.hpp>
+#include <switchboard/plugin/middleware.hpp>
 #include <switchboard/request_context.hpp>
 #include <switchboard/request_id.hpp>
 #include <switchboard/router.hpp>
@@ -53,6 +55,24 @@ std::string clean_filename(const std::string& raw) {
   return name;
 }
 
+// A document becomes part of a prompt once it is executed: its text passes the request's
+// middleware as a JSON body `{"document": <text>}` would (input-guard's rules, with the
+// `document` field's own length limit), so an upload is inspected as a prompt is.
+std::optional<HttpResponse> inspect_document(const RequestContext& context, const std::string& text) {
+  if (!context.middleware || !context.info) return std::nullopt;
+  const std::string body =
+      nlohmann::json{{"document", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  for (auto* middleware : *context.middleware) {
+    try {
+      if (auto reply = middleware->on_body(*context.info, body)) return refusal_response(*reply, context.request_id);
+    } catch (const std::exception&) {
+      // A failing middleware may be the one that guards the door: fail closed.
+      return error_response(500, "INTERNAL_ERROR", "internal error", context.request_id);
+    }
+  }
+  return std::nullopt;
+}
+
 HttpResponse upload(App& app, const RequestContext& context) {
   if (!app.database()) return no_store(context);
   const auto started = std::chrono::steady_clock::now();
@@ -89,6 +109,7 @@ HttpResponse upload(App& app, const RequestContext& context) {
   }
   auto text = context_text::extract(*file_type, file.data);
   if (!text) return error_response(422, "UNPROCESSABLE_FILE", text.error(), context.request_id);
+  if (auto refusal = inspect_document(context, *text)) return *refusal;
 
   storage::ContextFile stored;
   stored.id = "ctx_" + new_uuid();

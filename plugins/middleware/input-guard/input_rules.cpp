@@ -291,6 +291,8 @@ const char* name(Category category) {
 
 Rules Rules::from_config(const json& config) {
   Rules rules;
+  // An uploaded document's text (the host passes it as `document`): as long as an upload may be.
+  rules.field_limits["document"] = kDocumentCharacters;
   if (config.is_null()) return rules;
   if (!config.is_object()) throw std::invalid_argument("input-guard configuration must be a map");
   if (const auto found = config.find("max_length"); found != config.end())

@@ -31,6 +31,10 @@ struct Violation {
   bool operator==(const Violation&) const = default;
 };
 
+// The default limit of the `document` field: the text of an uploaded file (10 MiB at most), which
+// the host inspects as `{"document": <text>}`.
+inline constexpr std::size_t kDocumentCharacters = 10 * 1024 * 1024;
+
 struct Rules {
   std::size_t max_length = 10000;                   // in characters (code points)
   std::map<std::string, std::size_t> field_limits;  // by last key name: {"primary_character": 100}
