@@ -20,12 +20,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-bool equal_without_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
-
 // A host as it may appear in an authority: a name or IPv4 address (letters, digits, '-',
 // '.', '_'), or an IPv6 literal in brackets. Anything else (userinfo, paths, spaces, zone
 // identifiers) is not a host a browser would send.
@@ -79,8 +73,9 @@ bool host_allowed(const std::optional<std::string>& host_header, const std::vect
   if (!host_header) return false;
   const auto authority = parse_authority(*host_header);
   if (!authority) return false;
-  return std::any_of(allowed.begin(), allowed.end(),
-                     [&](const std::string& each) { return each == "*" || equal_without_case(each, authority->host); });
+  return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& each) {
+    return each == "*" || plugin::header_name_equals(each, authority->host);
+  });
 }
 
 // The server's own origin: the one whose host and port are those the request was sent to,
@@ -182,7 +177,7 @@ std::optional<GuardRefusal> check_request(const HttpRequest& request, const Guar
                         "requests that change state are not accepted from origin \"" + *origin_header + "\""};
   }
   if (const auto site = request.header("Sec-Fetch-Site");
-      site && equal_without_case(*site, "cross-site") && !origin_cors_allowed) {
+      site && plugin::header_name_equals(*site, "cross-site") && !origin_cors_allowed) {
     return GuardRefusal{403, "FORBIDDEN_ORIGIN", "requests that change state are not accepted from another site"};
   }
   if (!request.body.empty() && !body_type_accepted(request.header("Content-Type").value_or(""))) {
